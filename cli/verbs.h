@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * tlbisoctl verbs. Each verb lives in its own file cli/verb-<name>.c, parses
+ * its own options with getopt_long, and returns the process exit status.
+ */
+#ifndef TLBISO_VERBS_H
+#define TLBISO_VERBS_H
+
+#include "log.h"
+
+/* Exit statuses shared by every verb (documented in tlbisoctl(8)). */
+enum {
+	TL_EXIT_OK = 0,		/* success, no check failed */
+	TL_EXIT_FAIL = 1,	/* a check failed / an error in the work itself */
+	TL_EXIT_USAGE = 2,	/* bad usage or a config error */
+	TL_EXIT_CANNOT_RUN = 3, /* could not run: /proc unreadable, daemon not running */
+};
+
+struct verb_ctx {
+	const char *prog; /* "tlbisoctl" */
+	struct tl_logger log;
+};
+
+typedef int (*verb_fn)(struct verb_ctx *ctx, int argc, char **argv);
+
+struct verb {
+	const char *name;
+	verb_fn fn;
+	const char *summary; /* one line for the usage text */
+};
+
+/* Print "tlbisoctl VERB: try 'tlbisoctl VERB --help'." on stderr; returns TL_EXIT_USAGE. */
+int verb_usage_error(const struct verb_ctx *ctx, const char *verb, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

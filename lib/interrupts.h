@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * /proc/interrupts: parsed into a table that is reused between samples.
+ *
+ * Columns are online CPUs only, so column k is not CPU k: the CPU ids come
+ * from the header. Rows are numbered IRQs ("24:"), named arch rows ("TLB:",
+ * "IPI0:", powerpc's "LOC:" that may appear twice) and rows with a single
+ * global value ("ERR:", "MIS:", arm's "Err:"). Counters are unsigned 32-bit
+ * in the kernel and wrap; use irq_delta() for differences.
+ *
+ * Steady state: parsing a file of the same shape as the previous sample
+ * allocates nothing (the table and its buffers only grow).
+ */
+#ifndef TLBISO_INTERRUPTS_H
+#define TLBISO_INTERRUPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "cpuset.h"
+#include "err.h"
+#include "path.h"
+
+#define IRQ_NAME_MAX 16
+
+struct irq_row {
+	char name[IRQ_NAME_MAX]; /* as in the file, without the colon: "24", "TLB", "IPI0", "ERR" */
+	bool numbered;		 /* name is a decimal IRQ number */
+	int irq;		 /* the number when numbered, else -1 */
+	int occurrence;		 /* 0 for the first row of this name, 1 for a repeat (ppc LOC) */
+	bool global;		 /* one value for the whole system (ERR, MIS, Err) */
+	uint32_t global_value;	 /* when global */
+	uint32_t *counts;	 /* ncols values, indexed by column, when !global; points into the table */
+	const char *desc;	 /* description text after the counts, trimmed; points into raw */
+	size_t desc_len;
+};
+
+struct irq_table {
+	int ncols;		/* online CPUs in the header */
+	int *col_cpu;		/* ncols CPU ids, column -> CPU */
+	struct cpuset cpus;	/* the same ids as a set */
+	int nrows;
+	struct irq_row *rows;
+	/* storage, reused between parses */
+	struct tl_buf raw;	/* the file text; desc pointers point into it */
+	uint32_t *counts;	/* nrows * ncols */
+	size_t rows_cap, counts_cap, cols_cap;
+	size_t allocs;		/* allocations made so far (tests assert 0 growth in steady state) */
+};
+
+void irq_table_init(struct irq_table *t);
+void irq_table_free(struct irq_table *t);
+
+/*
+ * Parse text (NUL-terminated, len bytes) into t. The text is copied into
+ * t->raw unless it already is t->raw.data. Malformed rows are an error with
+ * the line number: "line 7: expected 4 counts, found 2".
+ */
+int irq_table_parse(struct irq_table *t, const char *text, size_t len, struct tl_err *e);
+
+/* Read /proc/interrupts under the path context and parse it. */
+int irq_table_read(struct irq_table *t, const struct tl_path *p, struct tl_err *e);
+
+/* First row with this name ("TLB", "24"), or NULL. */
+const struct irq_row *irq_table_find(const struct irq_table *t, const char *name);
+
+/* Column of a CPU id, or -1 when the CPU is not in the table (offline). */
+int irq_table_col(const struct irq_table *t, int cpu);
+
+/* Count of a row for a CPU id; false when the CPU has no column. */
+bool irq_row_count(const struct irq_table *t, const struct irq_row *r, int cpu, uint32_t *out);
+
+/* Difference of two 32-bit kernel counters, correct across one wrap. */
+static inline uint32_t irq_delta(uint32_t prev, uint32_t cur)
+{
+	return cur - prev;
+}
+
+#endif
