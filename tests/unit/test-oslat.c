@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,9 +23,11 @@ static char *fixture(const char *name)
 {
 	static struct tl_buf b;
 	struct tl_path p;
-	char path[1024];
+	char path[2048], top[PATH_MAX];
 
-	snprintf(path, sizeof(path), "%s/tests/fixtures/oslat/%s", getenv("top_srcdir"), name);
+	/* The path context resolves against its root, not the cwd: make it absolute. */
+	assert_non_null(realpath(getenv("top_srcdir"), top));
+	snprintf(path, sizeof(path), "%s/tests/fixtures/oslat/%s", top, name);
 	assert_int_equal(tl_path_init(&p, "/", NULL), 0);
 	assert_int_equal(tl_path_read_buf(&p, path, &b, NULL), 0);
 	tl_path_fini(&p);
