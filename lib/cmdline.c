@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "buf.h"
 #include "cmdline.h"
 
 /* CPUID bit number of X86_FEATURE_INVLPGB (word 13, bit 3) for clearcpuid=. */
@@ -310,11 +311,11 @@ int cmdline_parse(struct cmdline *c, const char *text, struct tl_err *e)
 	int r;
 
 	memset(c, 0, sizeof(*c));
+	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+		len--;
 	if (len >= CMDLINE_MAX)
 		return tl_err_set(e, E2BIG, "command line of %zu bytes, more than %d", len,
 				  CMDLINE_MAX - 1);
-	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
-		len--;
 	memcpy(c->raw, text, len);
 	memcpy(c->buf, text, len);
 	r = cl_tokenise(c, e);
@@ -324,17 +325,25 @@ int cmdline_parse(struct cmdline *c, const char *text, struct tl_err *e)
 	return 0;
 }
 
+/*
+ * Read the whole file rather than a line of fixed size, so that a command
+ * line longer than CMDLINE_MAX is refused instead of silently cut short.
+ */
 int cmdline_read(struct cmdline *c, const struct tl_path *p, struct tl_err *e)
 {
-	char text[CMDLINE_MAX];
+	struct tl_buf b = {0};
 	int r;
 
-	r = tl_path_read_line(p, "/proc/cmdline", text, sizeof(text), e);
+	r = tl_path_read_buf(p, "/proc/cmdline", &b, e);
 	if (r < 0)
 		return r;
-	r = cmdline_parse(c, text, e);
+	if (strlen(b.data) != b.len)
+		r = tl_err_set(e, EINVAL, "NUL byte in the text");
+	else
+		r = cmdline_parse(c, b.data, e);
 	if (r < 0)
 		tl_err_prefix(e, "/proc/cmdline: ");
+	tl_buf_free(&b);
 	return r;
 }
 

@@ -287,6 +287,10 @@ static void test_limits(void **state)
 	memset(text, 'a', CMDLINE_MAX);
 	text[CMDLINE_MAX] = '\0';
 	assert_int_equal(cmdline_parse(c, text, &e), -E2BIG);
+	/* the longest line that fits, with the file's newline after it */
+	text[CMDLINE_MAX - 1] = '\n';
+	parse_ok(c, text);
+	assert_int_equal(c->ntokens, 1);
 	for (int i = 0; i < CMDLINE_MAX / 2; i++)
 		memcpy(text + 2 * i, "x ", 2);
 	text[CMDLINE_MAX - 1] = '\0';
@@ -318,6 +322,14 @@ static void test_read_sysroot(void **state)
 	assert_int_equal(tl_path_init(&p, dir, &e), 0);
 	assert_int_equal(cmdline_read(c, &p, &e), 0);
 	assert_cpus(&c->nohz_full, "2-3");
+	/* longer than the limit: refused, not cut */
+	f = fopen(path, "w");
+	for (int i = 0; i < CMDLINE_MAX / 8; i++)
+		fputs("quiet   ", f);
+	fputs("nohz_full=2\n", f);
+	fclose(f);
+	assert_int_equal(cmdline_read(c, &p, &e), -E2BIG);
+	assert_non_null(strstr(e.msg, "/proc/cmdline: command line of"));
 	unlink(path);
 	assert_true(cmdline_read(c, &p, &e) < 0);
 	tl_path_fini(&p);
