@@ -146,7 +146,9 @@ static void test_openshift_plus_and_duplicate(void **state)
 	assert_cpus(&c->nohz_full, "2-31,34-63");
 	assert_cpus(&c->rcu_nocbs, "2-31,34-63");
 	assert_string_equal(cmdline_get(c, "intel_pstate"), "disable");
-	assert_int_equal(c->nwarnings, 0);
+	/* the repeat differs in flags: the kernel would merge them, so say so */
+	assert_int_equal(c->nwarnings, 1);
+	assert_non_null(strstr(c->warnings[0], "isolcpus= given again with another value"));
 	free(c);
 }
 
@@ -200,7 +202,7 @@ static void test_warnings(void **state)
 {
 	struct cmdline *c = malloc(sizeof(*c));
 
-	parse_ok(c, "nohz_full=2-x isolcpus=bogus,2-3 irqaffinity= pti=maybe nohz_full "
+	parse_ok(c, "nohz_full=2-x isolcpus=b@d,2-3 irqaffinity= pti=maybe nohz_full "
 		    "isolcpus=domain rcu_nocbs=9-1");
 	assert_int_equal(c->nwarnings, 7);
 	assert_false(c->has_nohz_full);
@@ -209,13 +211,29 @@ static void test_warnings(void **state)
 	assert_false(c->has_rcu_nocbs);
 	assert_int_equal(c->pti, PTI_DEFAULT);
 	assert_non_null(strstr(c->warnings[0], "nohz_full=2-x"));
-	assert_non_null(strstr(c->warnings[1], "isolcpus=bogus,2-3: unknown flag"));
+	assert_non_null(strstr(c->warnings[1], "isolcpus=b@d,2-3: invalid flag \"b@d\""));
 	assert_non_null(strstr(c->warnings[2], "irqaffinity: no CPU list"));
 	assert_non_null(strstr(c->warnings[3], "pti=maybe"));
-	/* a bad repeat does not undo an earlier good one */
+	assert_non_null(strstr(c->warnings[4], "nohz_full: no CPU list"));
+	assert_non_null(strstr(c->warnings[5], "no CPU list after flag \"domain\""));
+	assert_non_null(strstr(c->warnings[6], "rcu_nocbs=9-1"));
+	/* a bad repeat does not undo an earlier good one, nor count as a repeat */
 	parse_ok(c, "nohz_full=2-3 nohz_full=zz");
 	assert_true(c->has_nohz_full);
 	assert_cpus(&c->nohz_full, "2-3");
+	assert_int_equal(c->nwarnings, 1);
+	/* an unknown flag of letters is skipped, as the kernel skips it */
+	parse_ok(c, "isolcpus=io_queue,managed_irq,4-5");
+	assert_true(c->has_isolcpus);
+	assert_int_equal(c->isolcpus_flags, ISOL_MANAGED_IRQ);
+	assert_cpus(&c->isolcpus, "4-5");
+	assert_int_equal(c->nwarnings, 1);
+	assert_non_null(strstr(c->warnings[0], "unknown flag \"io_queue\" skipped"));
+	/* a repeat with the same value is no news; a different list is */
+	parse_ok(c, "nohz_full=2-3 nohz_full=2-3");
+	assert_int_equal(c->nwarnings, 0);
+	parse_ok(c, "nohz_full=2-3 nohz_full=4-5");
+	assert_cpus(&c->nohz_full, "4-5");
 	assert_int_equal(c->nwarnings, 1);
 	free(c);
 }
