@@ -85,7 +85,7 @@ static void add_problem(char *buf, size_t sz, const char *what)
 static void chk_isolcpus(struct check_ctx *c, struct check_result *r)
 {
 	const struct cmdline *cl = &c->f->cmdline;
-	char probs[256] = "", tmp[160], list[256];
+	char probs[1024] = "", tmp[600], list[256];
 	int count = cmdline_count(cl, "isolcpus");
 
 	ev_param(r, c, "isolcpus");

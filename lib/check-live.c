@@ -17,7 +17,7 @@
 
 /* Default thresholds in events/s per CPU, indexed like enum tl_source in conf.h. */
 enum { LV_TLB, LV_CAL, LV_RES, LV_LOC, LV_IWI, LV_IRQ };
-static const double default_threshold[] = { 1.0, 1.0, 5.0, 2.0, 1.0, 1.0 };
+static const double default_threshold[] = { 1.0, 1.0, 1.0, 2.0, 1.0, 1.0 }; /* as conf_defaults() */
 
 /* Keep our own sampling off the isolated CPUs. */
 static void pin_housekeeping(const struct check_ctx *c)

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,28 +185,58 @@ static void chk_workqueue(struct check_ctx *c, struct check_result *r)
 
 struct kthread_scan {
 	const struct cpuset *isolated;
-	int n;
-	char pids[256];
-	json_object *list;
+	int n, cap;
+	struct kthread_id {
+		int pid;
+		char comm[PROC_COMM_MAX + 1];
+	} *items;
 };
 
-/* Count movable kthreads (no PF_NO_SETAFFINITY) allowed on isolated CPUs. */
+/* Collect movable kthreads (no PF_NO_SETAFFINITY) allowed on isolated CPUs. */
 static int kthread_visit(const struct task_info *t, void *arg)
 {
 	struct kthread_scan *s = arg;
-	json_object *o;
 
 	if (!task_is_kthread(t) || task_is_pinned_kthread(t) ||
 	    !cpuset_intersects(&t->allowed, s->isolated))
 		return 0;
-	if (s->n++ >= LIST_MAX)
-		return 0;
-	list_add_int(s->pids, sizeof(s->pids), t->pid);
-	o = json_object_new_object();
-	json_object_object_add(o, "pid", json_object_new_int(t->pid));
-	json_object_object_add(o, "comm", json_object_new_string(t->comm));
-	json_object_array_add(s->list, o);
+	if (s->n == s->cap) {
+		int cap = s->cap ? s->cap * 2 : 64;
+		void *n = realloc(s->items, (size_t)cap * sizeof(*s->items));
+
+		if (!n)
+			return -ENOMEM;
+		s->items = n;
+		s->cap = cap;
+	}
+	s->items[s->n].pid = t->pid;
+	snprintf(s->items[s->n].comm, sizeof(s->items[s->n].comm), "%s", t->comm);
+	s->n++;
 	return 0;
+}
+
+static int kthread_cmp(const void *a, const void *b)
+{
+	return ((const struct kthread_id *)a)->pid - ((const struct kthread_id *)b)->pid;
+}
+
+/* The first LIST_MAX by pid: /proc order differs between a live system and a dump. */
+static void kthread_evidence(struct check_result *r, struct kthread_scan *s, char *pids,
+			     size_t sz)
+{
+	json_object *list = json_object_new_array();
+
+	qsort(s->items, (size_t)s->n, sizeof(*s->items), kthread_cmp);
+	for (int i = 0; i < s->n && i < LIST_MAX; i++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "pid", json_object_new_int(s->items[i].pid));
+		json_object_object_add(o, "comm", json_object_new_string(s->items[i].comm));
+		json_object_array_add(list, o);
+		list_add_int(pids, sz, s->items[i].pid);
+	}
+	ev_int(r, "count", s->n);
+	ev_obj(r, "kthreads", list);
 }
 
 /* Movable kernel threads allowed to run on isolated CPUs. */
@@ -213,23 +244,26 @@ static void chk_kthreads(struct check_ctx *c, struct check_result *r)
 {
 	struct kthread_scan s = { .isolated = c->isolated };
 	struct tl_err e = { 0 };
+	char pids[256] = "";
+	int rc;
 
 	if (check_need_isolated(c, r))
 		return;
-	s.list = json_object_new_array();
-	if (procs_walk(c->p, false, kthread_visit, &s, &e) < 0) {
-		json_object_put(s.list);
-		check_set(r, CHECK_SKIP, "cannot walk the processes: %s", e.msg);
+	rc = procs_walk(c->p, false, kthread_visit, &s, &e);
+	if (rc < 0) {
+		free(s.items);
+		check_set(r, CHECK_SKIP, "cannot walk the processes: %s",
+			  e.code ? e.msg : "out of memory");
 		return;
 	}
-	ev_int(r, "count", s.n);
-	ev_obj(r, "kthreads", s.list);
+	kthread_evidence(r, &s, pids, sizeof(pids));
+	free(s.items);
 	if (!s.n) {
 		check_set(r, CHECK_PASS, "no movable kthread may run on %s", c->isol_list);
 		return;
 	}
 	check_set(r, CHECK_WARN, "%d movable kthread(s) may run on isolated CPUs", s.n);
-	check_remedy(r, "for p in %s; do taskset -pc %s $p; done", s.pids, c->hk_list);
+	check_remedy(r, "for p in %s; do taskset -pc %s $p; done", pids, c->hk_list);
 }
 
 /* The soft-lockup watchdog's timers must not run on isolated CPUs. */

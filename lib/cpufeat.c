@@ -221,11 +221,11 @@ static void cpuinfo_line(struct cpu_features *f, const char *line)
 	char v[4096];
 
 	if (cpuinfo_field(line, "vendor_id", v, sizeof(v)))
-		snprintf(f->vendor, sizeof(f->vendor), "%s", v);
+		snprintf(f->vendor, sizeof(f->vendor), "%.15s", v);
 	else if (cpuinfo_field(line, "cpu family", v, sizeof(v)))
 		f->family = parse_int_or(v, -1);
 	else if (cpuinfo_field(line, "model name", v, sizeof(v)))
-		snprintf(f->model_name, sizeof(f->model_name), "%s", v);
+		snprintf(f->model_name, sizeof(f->model_name), "%.127s", v);
 	else if (cpuinfo_field(line, "model", v, sizeof(v)))
 		f->model = parse_int_or(v, -1);
 	else if (cpuinfo_field(line, "stepping", v, sizeof(v)))
@@ -267,7 +267,7 @@ static void vendor_from_cpuid(struct cpu_features *f, const struct cpuid_source 
 	memcpy(v + 4, &r.edx, 4);
 	memcpy(v + 8, &r.ecx, 4);
 	v[12] = '\0';
-	snprintf(f->vendor, sizeof(f->vendor), "%s", v);
+	snprintf(f->vendor, sizeof(f->vendor), "%.15s", v);
 }
 
 /* INVLPGB: CPUID 0x80000008 EBX[3], only when that extended leaf exists. */

@@ -26,9 +26,9 @@ struct tl_facts {
 	struct cpuset sysfs_nohz_full;	/* /sys/devices/system/cpu/nohz_full */
 	struct cpuset sysfs_isolated;	/* /sys/devices/system/cpu/isolated */
 	/* Why a part is unknown, "" when it was read: shown as evidence by check. */
-	char kconfig_error[256];
-	char cpu_error[256];
-	char topo_error[256];
+	char kconfig_error[TL_ERR_MSG_MAX];
+	char cpu_error[TL_ERR_MSG_MAX];
+	char topo_error[TL_ERR_MSG_MAX];
 };
 
 /*
