@@ -14,7 +14,6 @@
 #include <sys/types.h>
 
 #include "check-impl.h"
-#include "procs.h"
 
 struct irqb_ban {
 	bool found;
@@ -23,17 +22,6 @@ struct irqb_ban {
 	char value[1024];
 	struct cpuset set;
 };
-
-/* Find the running irqbalance among thread-group leaders. */
-static int irqb_visit(const struct task_info *t, void *arg)
-{
-	pid_t *pid = arg;
-
-	if (strcmp(t->comm, "irqbalance"))
-		return 0;
-	*pid = t->pid;
-	return 1;
-}
 
 /* Strip shell quotes and blanks around a KEY=value value, in place. */
 static char *unquote(char *v)
@@ -133,15 +121,15 @@ static void irqb_default_ban(const struct check_ctx *c, struct irqb_ban *b)
 void check_irqbalance(struct check_ctx *c, struct check_result *r)
 {
 	struct irqb_ban b = { 0 };
-	struct tl_err e = { 0 };
-	pid_t pid = 0;
+	pid_t pid;
 
 	if (check_need_isolated(c, r))
 		return;
-	if (procs_walk(c->p, false, irqb_visit, &pid, &e) < 0) {
-		check_set(r, CHECK_SKIP, "cannot walk the processes: %s", e.msg);
+	if (check_load_tasks(c) < 0) {
+		check_set(r, CHECK_SKIP, "cannot walk the processes: %s", c->tasks_err);
 		return;
 	}
+	pid = c->irqbalance_pid;
 	ev_bool(r, "running", pid > 0);
 	if (!pid) {
 		check_set(r, CHECK_PASS, "irqbalance is not running");

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "check-impl.h"
-#include "procs.h"
 
 #define LIST_MAX 32 /* items named in an evidence list or a remedy */
 
@@ -183,86 +182,46 @@ static void chk_workqueue(struct check_ctx *c, struct check_result *r)
 	check_remedy(r, "echo %s > %s", mask, path);
 }
 
-struct kthread_scan {
-	const struct cpuset *isolated;
-	int n, cap;
-	struct kthread_id {
-		int pid;
-		char comm[PROC_COMM_MAX + 1];
-	} *items;
-};
-
-/* Collect movable kthreads (no PF_NO_SETAFFINITY) allowed on isolated CPUs. */
-static int kthread_visit(const struct task_info *t, void *arg)
-{
-	struct kthread_scan *s = arg;
-
-	if (!task_is_kthread(t) || task_is_pinned_kthread(t) ||
-	    !cpuset_intersects(&t->allowed, s->isolated))
-		return 0;
-	if (s->n == s->cap) {
-		int cap = s->cap ? s->cap * 2 : 64;
-		void *n = realloc(s->items, (size_t)cap * sizeof(*s->items));
-
-		if (!n)
-			return -ENOMEM;
-		s->items = n;
-		s->cap = cap;
-	}
-	s->items[s->n].pid = t->pid;
-	snprintf(s->items[s->n].comm, sizeof(s->items[s->n].comm), "%s", t->comm);
-	s->n++;
-	return 0;
-}
-
 static int kthread_cmp(const void *a, const void *b)
 {
 	return ((const struct kthread_id *)a)->pid - ((const struct kthread_id *)b)->pid;
 }
 
 /* The first LIST_MAX by pid: /proc order differs between a live system and a dump. */
-static void kthread_evidence(struct check_result *r, struct kthread_scan *s, char *pids,
-			     size_t sz)
+static void kthread_evidence(struct check_result *r, struct check_ctx *c, char *pids, size_t sz)
 {
 	json_object *list = json_object_new_array();
 
-	qsort(s->items, (size_t)s->n, sizeof(*s->items), kthread_cmp);
-	for (int i = 0; i < s->n && i < LIST_MAX; i++) {
+	qsort(c->kthreads, (size_t)c->nkthreads, sizeof(*c->kthreads), kthread_cmp);
+	for (int i = 0; i < c->nkthreads && i < LIST_MAX; i++) {
 		json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "pid", json_object_new_int(s->items[i].pid));
-		json_object_object_add(o, "comm", json_object_new_string(s->items[i].comm));
+		json_object_object_add(o, "pid", json_object_new_int(c->kthreads[i].pid));
+		json_object_object_add(o, "comm", json_object_new_string(c->kthreads[i].comm));
 		json_object_array_add(list, o);
-		list_add_int(pids, sz, s->items[i].pid);
+		list_add_int(pids, sz, c->kthreads[i].pid);
 	}
-	ev_int(r, "count", s->n);
+	ev_int(r, "count", c->nkthreads);
 	ev_obj(r, "kthreads", list);
 }
 
 /* Movable kernel threads allowed to run on isolated CPUs. */
 static void chk_kthreads(struct check_ctx *c, struct check_result *r)
 {
-	struct kthread_scan s = { .isolated = c->isolated };
-	struct tl_err e = { 0 };
 	char pids[256] = "";
-	int rc;
 
 	if (check_need_isolated(c, r))
 		return;
-	rc = procs_walk(c->p, false, kthread_visit, &s, &e);
-	if (rc < 0) {
-		free(s.items);
-		check_set(r, CHECK_SKIP, "cannot walk the processes: %s",
-			  e.code ? e.msg : "out of memory");
+	if (check_load_tasks(c) < 0) {
+		check_set(r, CHECK_SKIP, "cannot walk the processes: %s", c->tasks_err);
 		return;
 	}
-	kthread_evidence(r, &s, pids, sizeof(pids));
-	free(s.items);
-	if (!s.n) {
+	kthread_evidence(r, c, pids, sizeof(pids));
+	if (!c->nkthreads) {
 		check_set(r, CHECK_PASS, "no movable kthread may run on %s", c->isol_list);
 		return;
 	}
-	check_set(r, CHECK_WARN, "%d movable kthread(s) may run on isolated CPUs", s.n);
+	check_set(r, CHECK_WARN, "%d movable kthread(s) may run on isolated CPUs", c->nkthreads);
 	check_remedy(r, "for p in %s; do taskset -pc %s $p; done", pids, c->hk_list);
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "check-impl.h"
+#include "procs.h"
 
 const char *check_status_name(enum check_status s)
 {
@@ -136,6 +137,47 @@ int check_load_irqs(struct check_ctx *c)
 	return c->irqs_rc;
 }
 
+/* Collect what the task checks need, in one pass over /proc. */
+static int tasks_visit(const struct task_info *t, void *arg)
+{
+	struct check_ctx *c = arg;
+
+	if (!strcmp(t->comm, "irqbalance") && !task_is_kthread(t))
+		c->irqbalance_pid = t->pid;
+	if (!task_is_kthread(t) || task_is_pinned_kthread(t) ||
+	    !cpuset_intersects(&t->allowed, c->isolated))
+		return 0;
+	if (c->nkthreads == c->kthreads_cap) {
+		int cap = c->kthreads_cap ? c->kthreads_cap * 2 : 64;
+		void *n = realloc(c->kthreads, (size_t)cap * sizeof(*c->kthreads));
+
+		if (!n)
+			return -ENOMEM;
+		c->kthreads = n;
+		c->kthreads_cap = cap;
+	}
+	c->kthreads[c->nkthreads].pid = t->pid;
+	snprintf(c->kthreads[c->nkthreads].comm, sizeof(c->kthreads[0].comm), "%s", t->comm);
+	c->nkthreads++;
+	return 0;
+}
+
+int check_load_tasks(struct check_ctx *c)
+{
+	struct tl_err e = { 0 };
+
+	if (c->tasks_tried)
+		return c->tasks_rc;
+	c->tasks_tried = true;
+	c->tasks_rc = procs_walk(c->p, false, tasks_visit, c, &e);
+	if (c->tasks_rc > 0)
+		c->tasks_rc = 0;
+	if (c->tasks_rc < 0)
+		snprintf(c->tasks_err, sizeof(c->tasks_err), "%s",
+			 e.code ? e.msg : "out of memory");
+	return c->tasks_rc;
+}
+
 /* Grow the result array by one, initialised with its id and an empty evidence object. */
 static struct check_result *report_add(struct check_report *r, const struct check_def *d)
 {
@@ -205,6 +247,7 @@ static void check_ctx_fini(struct check_ctx *c)
 		irqinfo_free(&c->aff);
 		irq_table_free(&c->irqs);
 	}
+	free(c->kthreads);
 	if (c->sample_tried) {
 		irq_table_free(&c->before);
 		irq_table_free(&c->after);
