@@ -17,7 +17,7 @@
 
 /* Default thresholds in events/s per CPU, indexed like enum tl_source in conf.h. */
 enum { LV_TLB, LV_CAL, LV_RES, LV_LOC, LV_IWI, LV_IRQ };
-static const double default_threshold[] = { 1.0, 1.0, 1.0, 2.0, 1.0, 1.0 }; /* as conf_defaults() */
+static const double default_threshold[] = {1.0, 1.0, 1.0, 2.0, 1.0, 1.0}; /* as conf_defaults() */
 
 /* Keep our own sampling off the isolated CPUs. */
 static void pin_housekeeping(const struct check_ctx *c)
@@ -41,7 +41,7 @@ static double now_seconds(void)
 /* Sleep the whole window, resuming after signals. */
 static void sleep_seconds(int s)
 {
-	struct timespec ts = { .tv_sec = s };
+	struct timespec ts = {.tv_sec = s};
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
@@ -50,7 +50,7 @@ static void sleep_seconds(int s)
 /* Take the two samples once, for all the interrupts.* checks. */
 static int take_sample(struct check_ctx *c)
 {
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
 	double t0;
 
 	if (c->sample_tried)
@@ -122,7 +122,8 @@ static void live_rates(struct check_ctx *c, struct check_result *r, const char *
 		return;
 	}
 	rates = json_object_new_object();
-	cpuset_for_each(cpu, c->isolated) {
+	cpuset_for_each(cpu, c->isolated)
+	{
 		snprintf(key, sizeof(key), "%d", cpu);
 		if (!cpu_delta(c, row, cpu, &d)) {
 			json_object_object_add(rates, key, NULL); /* offline: no column */
@@ -182,10 +183,7 @@ static void chk_live_irq(struct check_ctx *c, struct check_result *r)
 }
 
 const struct check_def check_defs_live[] = {
-	{ "interrupts.tlb", chk_live_tlb, true },
-	{ "interrupts.cal", chk_live_cal, true },
-	{ "interrupts.res", chk_live_res, true },
-	{ "interrupts.loc", chk_live_loc, true },
-	{ "interrupts.irq", chk_live_irq, true },
-	{ NULL, NULL, false },
+	{"interrupts.tlb", chk_live_tlb, true}, {"interrupts.cal", chk_live_cal, true},
+	{"interrupts.res", chk_live_res, true}, {"interrupts.loc", chk_live_loc, true},
+	{"interrupts.irq", chk_live_irq, true}, {NULL, NULL, false},
 };

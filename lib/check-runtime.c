@@ -26,9 +26,9 @@
 static bool irq_possibly_managed(const char *name)
 {
 	static const char *const pats[] = {
-		"nvme*q*",	    "virtio*-request.*", "virtio*-input.*", "virtio*-output.*",
-		"*-TxRx-*",	    "mlx5_comp*",	 "*-fp-*",	    "megasas*",
-		"mpt3sas*-msix*", "hisi_sas*",	    "qla2xxx*",	    "lpfc*",
+		"nvme*q*",	  "virtio*-request.*", "virtio*-input.*", "virtio*-output.*",
+		"*-TxRx-*",	  "mlx5_comp*",	       "*-fp-*",	  "megasas*",
+		"mpt3sas*-msix*", "hisi_sas*",	       "qla2xxx*",	  "lpfc*",
 	};
 
 	if (!name[0])
@@ -76,8 +76,9 @@ static void irq_affinity_verdict(struct check_ctx *c, struct check_result *r, in
 		return;
 	}
 	if (movable) {
-		check_set(r, CHECK_FAIL, "%d movable IRQ(s) and %d possibly managed (kernel-managed "
-					 "queue IRQ) target %s",
+		check_set(r, CHECK_FAIL,
+			  "%d movable IRQ(s) and %d possibly managed (kernel-managed "
+			  "queue IRQ) target %s",
 			  movable, managed, c->isol_list);
 		check_remedy(r, "for i in %s; do echo %s > /proc/irq/$i/smp_affinity_list; done",
 			     movable_list, c->hk_list);
@@ -125,7 +126,7 @@ static void chk_irq_affinity(struct check_ctx *c, struct check_result *r)
 /* /proc/irq/default_smp_affinity: the mask new IRQs start with. */
 static void chk_default_affinity(struct check_ctx *c, struct check_result *r)
 {
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
 	struct cpuset def;
 	char mask[2100];
 	int nr = c->f->topo ? c->f->topo->nr_cpus : 1;
@@ -142,8 +143,9 @@ static void chk_default_affinity(struct check_ctx *c, struct check_result *r)
 		return;
 	}
 	cpumask_format(c->housekeeping, nr, mask, sizeof(mask));
-	check_set(r, CHECK_FAIL, "new IRQs may start on isolated CPUs (default_smp_affinity "
-				 "includes %s)",
+	check_set(r, CHECK_FAIL,
+		  "new IRQs may start on isolated CPUs (default_smp_affinity "
+		  "includes %s)",
 		  c->isol_list);
 	check_remedy(r, "echo %s > /proc/irq/default_smp_affinity (at boot: irqaffinity=%s)", mask,
 		     c->hk_list);
@@ -269,7 +271,8 @@ static void chk_smt(struct check_ctx *c, struct check_result *r)
 	ev_bool(r, "smt", t->smt);
 	cpuset_zero(&shared);
 	whole = *c->isolated;
-	cpuset_for_each(cpu, c->isolated) {
+	cpuset_for_each(cpu, c->isolated)
+	{
 		topo_siblings(t, cpu, &sib);
 		if (cpuset_intersects(&sib, c->housekeeping))
 			cpuset_set(&shared, cpu);
@@ -319,13 +322,13 @@ static void chk_numa(struct check_ctx *c, struct check_result *r)
 }
 
 const struct check_def check_defs_runtime[] = {
-	{ "irq.affinity", chk_irq_affinity, false },
-	{ "irq.default_affinity", chk_default_affinity, false },
-	{ "workqueue.cpumask", chk_workqueue, false },
-	{ "kthread.affinity", chk_kthreads, false },
-	{ "sysctl.watchdog_cpumask", chk_watchdog, false },
-	{ "smt.siblings", chk_smt, false },
-	{ "numa.housekeeping", chk_numa, false },
-	{ "irqbalance", check_irqbalance, false },
-	{ NULL, NULL, false },
+	{"irq.affinity", chk_irq_affinity, false},
+	{"irq.default_affinity", chk_default_affinity, false},
+	{"workqueue.cpumask", chk_workqueue, false},
+	{"kthread.affinity", chk_kthreads, false},
+	{"sysctl.watchdog_cpumask", chk_watchdog, false},
+	{"smt.siblings", chk_smt, false},
+	{"numa.housekeeping", chk_numa, false},
+	{"irqbalance", check_irqbalance, false},
+	{NULL, NULL, false},
 };

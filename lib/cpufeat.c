@@ -20,7 +20,7 @@
 #include "cpufeat.h"
 
 #define MSR_IA32_CORE_CAPS 0xCF
-#define CORE_CAP_RAR (1ull << 1)
+#define CORE_CAP_RAR	   (1ull << 1)
 
 /* ------------------------------------------------------------ live source */
 
@@ -32,7 +32,7 @@ static int live_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf, struct cpuid_r
 	(void)ctx;
 	if (!__get_cpuid_count(leaf, subleaf, &a, &b, &c, &d))
 		return -ENOENT;
-	*out = (struct cpuid_regs){ a, b, c, d };
+	*out = (struct cpuid_regs){a, b, c, d};
 	return 0;
 }
 
@@ -111,7 +111,7 @@ static int parse_hex_words(const char *line, uint64_t *w, int max)
 static int dump_lookup(const struct tl_path *p, const char *file, const uint64_t *key, int nkey,
 		       uint64_t *vals, int nvals)
 {
-	struct tl_buf b = { 0 };
+	struct tl_buf b = {0};
 	struct tl_err e;
 	char *line, *save = NULL;
 	uint64_t w[8];
@@ -135,19 +135,19 @@ static int dump_lookup(const struct tl_path *p, const char *file, const uint64_t
 /* CPUID from the dump's tlbiso/cpuid: "leaf subleaf eax ebx ecx edx" in hex. */
 static int dump_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
 {
-	uint64_t key[2] = { leaf, subleaf }, v[4];
+	uint64_t key[2] = {leaf, subleaf}, v[4];
 	int r = dump_lookup(ctx, "/tlbiso/cpuid", key, 2, v, 4);
 
 	if (r < 0)
 		return r;
-	*out = (struct cpuid_regs){ (uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2], (uint32_t)v[3] };
+	*out = (struct cpuid_regs){(uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2], (uint32_t)v[3]};
 	return 0;
 }
 
 /* MSR from the dump's tlbiso/msr: "msr value" in hex. */
 static int dump_rdmsr(void *ctx, uint32_t msr, uint64_t *out)
 {
-	uint64_t key[1] = { msr };
+	uint64_t key[1] = {msr};
 
 	return dump_lookup(ctx, "/tlbiso/msr", key, 1, out, 1);
 }
@@ -172,7 +172,8 @@ static bool cpuinfo_field(const char *line, const char *key, char *out, size_t o
 	size_t klen = strlen(key);
 	const char *v;
 
-	if (strncmp(line, key, klen) || (line[klen] != ' ' && line[klen] != '\t' && line[klen] != ':'))
+	if (strncmp(line, key, klen) ||
+	    (line[klen] != ' ' && line[klen] != '\t' && line[klen] != ':'))
 		return false;
 	v = strchr(line + klen, ':');
 	if (!v)
@@ -237,7 +238,7 @@ static void cpuinfo_line(struct cpu_features *f, const char *line)
 /* The first processor block describes the boot CPU; the others match it. */
 static int cpuinfo_read(struct cpu_features *f, const struct tl_path *p, struct tl_err *e)
 {
-	struct tl_buf b = { 0 };
+	struct tl_buf b = {0};
 	char *line, *save = NULL;
 	int r;
 
@@ -327,11 +328,13 @@ static void read_rar(struct cpu_features *f, const struct tl_path *p,
 	if (r == -EACCES || r == -EPERM)
 		snprintf(f->rar_reason, sizeof(f->rar_reason), "not root");
 	else if (r == -ENOENT && p->live)
-		snprintf(f->rar_reason, sizeof(f->rar_reason), "msr module not loaded (modprobe msr)");
+		snprintf(f->rar_reason, sizeof(f->rar_reason),
+			 "msr module not loaded (modprobe msr)");
 	else if (r == -ENOENT)
 		snprintf(f->rar_reason, sizeof(f->rar_reason), "MSR 0xCF not in the dump");
 	else
-		snprintf(f->rar_reason, sizeof(f->rar_reason), "reading MSR 0xCF: %s", strerror(-r));
+		snprintf(f->rar_reason, sizeof(f->rar_reason), "reading MSR 0xCF: %s",
+			 strerror(-r));
 }
 
 int cpufeat_read(struct cpu_features *f, const struct tl_path *p, const struct cpuid_source *src,

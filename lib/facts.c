@@ -23,8 +23,8 @@ static int facts_read_proc(struct tl_facts *f, const struct tl_path *p, struct t
 	r = cmdline_read(&f->cmdline, p, e);
 	if (r < 0)
 		return r;
-	if (tl_path_read_line(p, "/proc/sys/kernel/random/boot_id", f->boot_id,
-			      sizeof(f->boot_id), NULL) < 0)
+	if (tl_path_read_line(p, "/proc/sys/kernel/random/boot_id", f->boot_id, sizeof(f->boot_id),
+			      NULL) < 0)
 		f->boot_id[0] = '\0';
 	return 0;
 }
@@ -32,7 +32,7 @@ static int facts_read_proc(struct tl_facts *f, const struct tl_path *p, struct t
 /* The kernel config is optional: record why it is missing instead of failing. */
 static void facts_read_kconfig(struct tl_facts *f, const struct tl_path *p)
 {
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
 
 	if (kconfig_load(&f->kconfig, p, f->release, &e) < 0) {
 		snprintf(f->kconfig_error, sizeof(f->kconfig_error), "%s", e.msg);
@@ -59,7 +59,7 @@ static void facts_read_sysfs(struct tl_facts *f, const struct tl_path *p)
 /* Topology: heap-allocated; a failure leaves it NULL with the reason kept. */
 static int facts_read_topo(struct tl_facts *f, const struct tl_path *p, struct tl_err *e)
 {
-	struct tl_err te = { 0 };
+	struct tl_err te = {0};
 
 	f->topo = malloc(sizeof(*f->topo));
 	if (!f->topo)
@@ -75,7 +75,7 @@ static int facts_read_topo(struct tl_facts *f, const struct tl_path *p, struct t
 int facts_gather(struct tl_facts *f, const struct tl_path *p, const struct cpuid_source *src,
 		 struct tl_err *e)
 {
-	struct tl_err ce = { 0 };
+	struct tl_err ce = {0};
 	int r;
 
 	memset(f, 0, sizeof(*f));
