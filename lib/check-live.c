@@ -98,7 +98,7 @@ static bool cpu_delta(const struct check_ctx *c, const char *row, int cpu, uint6
 
 /* Rate per isolated CPU for one source, judged against its threshold. */
 static void live_rates(struct check_ctx *c, struct check_result *r, const char *row, int src,
-		       enum check_status over)
+		       enum check_status over, const char *remedy)
 {
 	double thr = c->o->thresholds ? c->o->thresholds[src] : default_threshold[src];
 	json_object *rates;
@@ -149,37 +149,44 @@ static void live_rates(struct check_ctx *c, struct check_result *r, const char *
 	}
 	check_set(r, over, "%s: %.2f/s on CPU %s (threshold %.2f/s)", row ? row : "device IRQs",
 		  worst, worst_cpu, thr);
-	check_remedy(r, "tlbisoctl check (without --sample) lists what still targets %s",
-		     c->isol_list);
+	check_remedy(r, "%s", remedy);
 }
 
 /* TLB shootdowns: user-mm flushes reaching isolated CPUs. */
 static void chk_live_tlb(struct check_ctx *c, struct check_result *r)
 {
-	live_rates(c, r, "TLB", LV_TLB, CHECK_FAIL);
+	live_rates(c, r, "TLB", LV_TLB, CHECK_FAIL,
+		   "keep each process either wholly on isolated CPUs or off them: its threads "
+		   "on housekeeping CPUs shoot down its TLB entries on the isolated ones "
+		   "(taskset -a -p -c LIST PID)");
 }
 
 /* Function-call IPIs: where kernel-range TLB flushes (vmalloc) show up. */
 static void chk_live_cal(struct check_ctx *c, struct check_result *r)
 {
-	live_rates(c, r, "CAL", LV_CAL, CHECK_FAIL);
+	live_rates(c, r, "CAL", LV_CAL, CHECK_FAIL,
+		   "fix what tlb.deferral reports (vmalloc TLB flushes arrive as CAL), then find "
+		   "the remaining senders with the ipi:ipi_send_cpumask tracepoint");
 }
 
 static void chk_live_res(struct check_ctx *c, struct check_result *r)
 {
-	live_rates(c, r, "RES", LV_RES, CHECK_WARN);
+	live_rates(c, r, "RES", LV_RES, CHECK_WARN,
+		   "run one task per isolated CPU; move other tasks off them (isolcpus=domain)");
 }
 
 /* Local timer: a nohz_full CPU running one task keeps about 1 tick/s. */
 static void chk_live_loc(struct check_ctx *c, struct check_result *r)
 {
-	live_rates(c, r, "LOC", LV_LOC, CHECK_WARN);
+	live_rates(c, r, "LOC", LV_LOC, CHECK_WARN,
+		   "nohz_full= on the isolated CPUs, with one runnable task each");
 }
 
 /* Device IRQs (numbered rows) summed per CPU. */
 static void chk_live_irq(struct check_ctx *c, struct check_result *r)
 {
-	live_rates(c, r, NULL, LV_IRQ, CHECK_WARN);
+	live_rates(c, r, NULL, LV_IRQ, CHECK_WARN,
+		   "move the device IRQs irq.affinity lists to housekeeping CPUs");
 }
 
 const struct check_def check_defs_live[] = {

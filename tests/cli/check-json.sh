@@ -33,13 +33,22 @@ run check --json
 [ "$rc" -le 1 ] && check_shape "$out"
 tap $? "live check --json has the tlbiso.check/1 shape (exit $rc)"
 
-run check --json --cpus 1
+run check --json --cpus $LIVECPU
 check_shape "$out"
-tap $? "live check --json --cpus 1 has the shape"
+tap $? "live check --json --cpus $LIVECPU has the shape"
 [ "$(jq -r .isolated_origin "$out")" = cli ]
 tap $? "--cpus is reported as the isolated set's origin"
 ! jq -e '.checks[] | select(.live)' "$out" >/dev/null
 tap $? "no live check without --sample"
+
+run check --json --cpus $LIVECPU --sample 1
+check_shape "$out"
+tap $? "live check --sample --json has the shape"
+jq -e '[.checks[] | select(.live)] | length == 5
+       and all(.status != "skip" and (.evidence.rates | keys) == [$cpu]
+               and .evidence.seconds >= 1 and (.evidence.threshold | type) == "number")' \
+	--arg cpu "$LIVECPU" "$out" >/dev/null
+tap $? "--sample adds 5 live checks with a rate for each isolated CPU"
 
 run check --json --sysroot "$FIXTURES/synth-irqbalance-partial"
 check_shape "$out"

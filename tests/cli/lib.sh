@@ -10,6 +10,9 @@ tap_failed=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# A CPU to isolate in live tests: the last online one (not CPU 0 on SMP).
+LIVECPU=$(($(getconf _NPROCESSORS_ONLN) - 1))
+
 # ok COND-STATUS DESCRIPTION
 tap() {
 	tap_n=$((tap_n + 1))

@@ -24,7 +24,7 @@ for f in proc/interrupts proc/cmdline proc/cpuinfo proc/sys/kernel/osrelease \
 	tap $? "snapshot holds $f"
 done
 
-for args in "" "--cpus 1" "--cpus 0"; do
+for args in "" "--cpus $LIVECPU" "--cpus 0"; do
 	# shellcheck disable=SC2086
 	"$TLBISOCTL" check --json $args >"$tmp/a.json"
 	# shellcheck disable=SC2086
@@ -37,7 +37,7 @@ for args in "" "--cpus 1" "--cpus 0"; do
 	fi
 done
 
-"$TLBISOCTL" check --json --sysroot "$tmp/live" --cpus 1 --sample 1 >"$tmp/s.json"
+"$TLBISOCTL" check --json --sysroot "$tmp/live" --cpus $LIVECPU --sample 1 >"$tmp/s.json"
 jq -e '[.checks[] | select(.live)] | length == 5 and all(.status == "skip")' "$tmp/s.json" \
 	>/dev/null
 tap $? "live checks skip on a snapshot"
