@@ -67,7 +67,7 @@ static void list_add_int(char *buf, size_t sz, int v)
 
 /* Summary and remedy once the IRQs touching the isolated set are sorted. */
 static void irq_affinity_verdict(struct check_ctx *c, struct check_result *r, int movable,
-				 int managed, const char *movable_list)
+				 int managed, const char *movable_list, const char *names)
 {
 	bool has_managed_flag = c->f->cmdline.isolcpus_flags & ISOL_MANAGED_IRQ;
 
@@ -78,22 +78,35 @@ static void irq_affinity_verdict(struct check_ctx *c, struct check_result *r, in
 	if (movable) {
 		check_set(r, CHECK_FAIL,
 			  "%d movable IRQ(s) and %d possibly managed (kernel-managed "
-			  "queue IRQ) target %s",
-			  movable, managed, c->isol_list);
+			  "queue IRQ) target %s: %s",
+			  movable, managed, c->isol_list, names);
 		check_remedy(r, "for i in %s; do echo %s > /proc/irq/$i/smp_affinity_list; done",
 			     movable_list, c->hk_list);
 		return;
 	}
-	check_set(r, CHECK_WARN, "%d possibly managed (kernel-managed queue IRQ) IRQ(s) target %s",
-		  managed, c->isol_list);
+	check_set(r, CHECK_WARN,
+		  "%d possibly managed (kernel-managed queue IRQ) IRQ(s) target %s: %s", managed,
+		  c->isol_list, names);
 	if (!has_managed_flag)
 		check_remedy(r, "isolcpus=managed_irq,domain,%s", c->isol_list);
+}
+
+/* Name the first IRQs in the summary ("31 eth0, 40 nvme0q3, ..."). */
+static void names_add(char *buf, size_t sz, int count, const struct irq_affinity *a)
+{
+	size_t n = strlen(buf);
+
+	if (count < 4)
+		snprintf(buf + n, sz - n, "%s%d%s%s", n ? ", " : "", a->irq, a->name[0] ? " " : "",
+			 a->name);
+	else if (count == 4)
+		snprintf(buf + n, sz - n, ", ...");
 }
 
 /* Every IRQ whose effective affinity touches an isolated CPU. */
 static void chk_irq_affinity(struct check_ctx *c, struct check_result *r)
 {
-	char movable_list[256] = "";
+	char movable_list[256] = "", names[320] = "";
 	int movable = 0, managed = 0;
 	json_object *list;
 
@@ -111,6 +124,7 @@ static void chk_irq_affinity(struct check_ctx *c, struct check_result *r)
 		if (!cpuset_intersects(&a->effective, c->isolated))
 			continue;
 		m = irq_possibly_managed(a->name);
+		names_add(names, sizeof(names), movable + managed, a);
 		if (m)
 			managed++;
 		else if (movable++ < LIST_MAX)
@@ -120,7 +134,7 @@ static void chk_irq_affinity(struct check_ctx *c, struct check_result *r)
 	}
 	ev_int(r, "irqs_read", c->aff.n);
 	ev_obj(r, "on_isolated", list);
-	irq_affinity_verdict(c, r, movable, managed, movable_list);
+	irq_affinity_verdict(c, r, movable, managed, movable_list, names);
 }
 
 /* /proc/irq/default_smp_affinity: the mask new IRQs start with. */
