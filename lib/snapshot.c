@@ -297,6 +297,23 @@ static void snap_leaf(const struct cpuid_source *cs, uint32_t leaf, uint32_t sub
 		 r.edx);
 }
 
+/* The MSR line: its value, or why it could not be read (so the dump says the same). */
+static void snap_msr_line(const struct cpuid_source *cs, char *text, size_t sz)
+{
+	uint64_t v;
+	int r = cs->rdmsr(cs->ctx, 0xCF, &v);
+
+	if (r == 0)
+		snprintf(text, sz, "# msr value (hex)\ncf %016llx\n", (unsigned long long)v);
+	else
+		snprintf(text, sz,
+			 "# MSR 0xCF could not be read when the snapshot was taken\n"
+			 "cf error %s\n",
+			 r == -EACCES || r == -EPERM ? "EACCES"
+			 : r == -ENODEV		     ? "ENODEV"
+						     : "EIO");
+}
+
 /* tlbiso/cpuid and tlbiso/msr: the raw values cpufeat uses. */
 static int snap_cpuid(struct snap *s, const struct cpuid_source *cs, struct tl_err *e)
 {
@@ -304,17 +321,15 @@ static int snap_cpuid(struct snap *s, const struct cpuid_source *cs, struct tl_e
 		{0, 0}, {7, 0}, {0x80000000, 0}, {0x80000001, 0}, {0x80000008, 0}};
 	char text[1024] = "# leaf subleaf eax ebx ecx edx (hex), CPUID of the CPU that took it\n";
 	struct cpuid_regs r;
-	uint64_t v;
 	int rc;
 
 	for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++)
 		snap_leaf(cs, leaves[i][0], leaves[i][1], text, sizeof(text));
 	rc = snap_write(s, "/tlbiso/cpuid", text, strlen(text), e);
 	/* MSR 0xCF exists only with CORE_CAPABILITIES (CPUID.(7,0):EDX[30]). */
-	if (rc || cs->cpuid(cs->ctx, 7, 0, &r) < 0 || !(r.edx & (1u << 30)) ||
-	    cs->rdmsr(cs->ctx, 0xCF, &v) < 0)
+	if (rc || cs->cpuid(cs->ctx, 7, 0, &r) < 0 || !(r.edx & (1u << 30)))
 		return rc;
-	snprintf(text, sizeof(text), "# msr value (hex)\ncf %016llx\n", (unsigned long long)v);
+	snap_msr_line(cs, text, sizeof(text));
 	return snap_write(s, "/tlbiso/msr", text, strlen(text), e);
 }
 

@@ -253,6 +253,36 @@ static void test_rar_not_in_dump(void **state)
 	assert_string_equal(f.rar_reason, "MSR 0xCF not in the dump");
 }
 
+/* The live source maps a missing /dev/cpu/N/msr to -ENODEV. */
+static void test_rar_no_msr_driver(void **state)
+{
+	struct fake_cpu cpu = {.max_basic = 0x20, .leaf7_edx = 1u << 30, .msr_rc = -ENODEV};
+	struct cpu_features f;
+
+	read_fake(*state, &cpu, &f);
+	assert_int_equal(f.rar, TRI_UNKNOWN);
+	assert_string_equal(f.rar_reason, "msr module not loaded (modprobe msr)");
+}
+
+/* A snapshot that could not read the MSR says why; the dump repeats it. */
+static void test_dump_msr_error(void **state)
+{
+	struct fx *fx = *state;
+	struct cpuid_source src;
+	struct cpu_features f;
+	struct tl_err e;
+
+	put(fx->dir, "tlbiso/cpuid", "0 0 0000000d 0 0 0\n7 0 00000001 0 0 40000000\n");
+	put(fx->dir, "tlbiso/msr", "# unreadable\ncf error EACCES\n");
+	cpuid_source_for_path(&src, &fx->p);
+	assert_int_equal(cpufeat_read(&f, &fx->p, &src, &e), 0);
+	assert_int_equal(f.rar, TRI_UNKNOWN);
+	assert_string_equal(f.rar_reason, "not root");
+	put(fx->dir, "tlbiso/msr", "cf error ENODEV\n");
+	assert_int_equal(cpufeat_read(&f, &fx->p, &src, &e), 0);
+	assert_string_equal(f.rar_reason, "msr module not loaded (modprobe msr)");
+}
+
 static void test_no_cpuid(void **state)
 {
 	struct fake_cpu cpu = {.no_cpuid = true};
@@ -356,6 +386,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rar_no_core_caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rar_not_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rar_not_in_dump, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rar_no_msr_driver, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dump_msr_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_cpuid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dump_source, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dump_without_cpuid, setup, teardown),
