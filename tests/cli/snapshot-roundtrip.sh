@@ -42,14 +42,19 @@ jq -e '[.checks[] | select(.live)] | length == 5 and all(.status == "skip")' "$t
 	>/dev/null
 tap $? "live checks skip on a snapshot"
 
-for dir in "$FIXTURES"/synth-*/; do
+for dir in "$FIXTURES"/*/; do
 	dir=${dir%/}
 	name=${dir##*/}
+	[ -d "$dir/proc" ] || continue
+	args=
+	[ -f "$dir/check-args" ] && args=$(cat "$dir/check-args")
 	rm -rf "$tmp/fx"
 	"$TLBISOCTL" snapshot --sysroot "$dir" "$tmp/fx" 2>/dev/null
-	"$TLBISOCTL" check --json --sysroot "$dir" >"$tmp/a.json"
-	"$TLBISOCTL" check --json --sysroot "$tmp/fx" >"$tmp/b.json"
+	# shellcheck disable=SC2086
+	"$TLBISOCTL" check --json --sysroot "$dir" $args >"$tmp/a.json"
+	# shellcheck disable=SC2086
+	"$TLBISOCTL" check --json --sysroot "$tmp/fx" $args >"$tmp/b.json"
 	diff <(jq -S . "$tmp/a.json") <(jq -S . "$tmp/b.json") >"$tmp/d"
-	tap $? "a snapshot of $name checks exactly like it"
+	tap $? "a snapshot of fixture $name checks exactly like it"
 done
 tap_done
