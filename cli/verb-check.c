@@ -162,6 +162,7 @@ static int check_do(struct verb_ctx *ctx, const struct check_args *a, const stru
 	struct check_report r;
 	struct tl_facts f;
 	struct tl_err e = {0};
+	int rc;
 
 	if (a->have_cpus)
 		o.cpus = &a->cpus;
@@ -187,8 +188,7 @@ static int check_do(struct verb_ctx *ctx, const struct check_args *a, const stru
 		ro.color = render_want_color(STDOUT_FILENO, a->no_color);
 		render_check_text(stdout, &f, &r, &ro);
 	}
-	int rc = check_report_exit(&r) ? TL_EXIT_FAIL : TL_EXIT_OK;
-
+	rc = check_report_exit(&r) ? TL_EXIT_FAIL : TL_EXIT_OK;
 	check_report_free(&r);
 	facts_free(&f);
 	return rc;
