@@ -168,6 +168,9 @@ static int check_do(struct verb_ctx *ctx, const struct check_args *a, const stru
 		o.cpus = &a->cpus;
 	else if (!conf->isolated.automatic)
 		o.conf_cpus = &conf->isolated.set;
+	/* Run on housekeeping CPUs only; failing to move is worth a word, not an abort. */
+	if (facts_pin_housekeeping(p, o.cpus ? o.cpus : o.conf_cpus, &e) < 0)
+		fprintf(stderr, "%s check: %s\n", ctx->prog, e.msg);
 	cpuid_source_for_path(&src, p);
 	if (facts_gather(&f, p, &src, &e) < 0) {
 		fprintf(stderr, "%s check: %s\n", ctx->prog, e.msg);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,4 +162,29 @@ enum isol_origin facts_isolated_set(const struct tl_facts *f, const struct cpuse
 	else
 		cpuset_zero(housekeeping);
 	return o;
+}
+
+int facts_pin_housekeeping(const struct tl_path *p, const struct cpuset *isolated, struct tl_err *e)
+{
+	struct cpuset online, iso, other, hk;
+	cpu_set_t set;
+
+	if (!p->live || tl_path_read_cpulist(p, "/sys/devices/system/cpu/online", &online, e) < 0)
+		return 0;
+	if (isolated) {
+		iso = *isolated;
+	} else {
+		cpuset_zero(&iso);
+		if (tl_path_read_cpulist(p, "/sys/devices/system/cpu/nohz_full", &other, NULL) == 0)
+			cpuset_or(&iso, &iso, &other);
+		if (tl_path_read_cpulist(p, "/sys/devices/system/cpu/isolated", &other, NULL) == 0)
+			cpuset_or(&iso, &iso, &other);
+	}
+	cpuset_andnot(&hk, &online, &iso);
+	if (cpuset_empty(&hk) || cpuset_empty(&iso))
+		return 0;
+	cpuset_to_glibc(&hk, &set, sizeof(set));
+	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+		return tl_err_sys(e, errno, "cannot move to the housekeeping CPUs");
+	return 0;
 }

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -245,6 +247,45 @@ static void test_no_proc(void **state)
 	tl_path_fini(&p);
 }
 
+/* The pin: live only, onto online minus isolated, never onto nothing. */
+static void test_pin_housekeeping(void **state)
+{
+	int last = (int)sysconf(_SC_NPROCESSORS_ONLN) - 1;
+	cpu_set_t before, after;
+	struct cpuset iso, all;
+	struct tl_path p, dump;
+	struct tl_err e;
+	const char *top = getenv("top_srcdir");
+	char dir[512];
+
+	assert_int_equal(sched_getaffinity(0, sizeof(before), &before), 0);
+	snprintf(dir, sizeof(dir), "%s/tests/fixtures/sysroots/synth-no-isolation",
+		 top ? top : ".");
+	assert_int_equal(tl_path_init(&dump, dir, &e), 0);
+	cpuset_zero(&iso);
+	cpuset_set(&iso, 0);
+	assert_int_equal(facts_pin_housekeeping(&dump, &iso, &e), 0); /* a dump: no-op */
+	assert_int_equal(sched_getaffinity(0, sizeof(after), &after), 0);
+	assert_true(CPU_EQUAL(&before, &after));
+	tl_path_fini(&dump);
+
+	assert_int_equal(tl_path_init(&p, "/", &e), 0);
+	assert_int_equal(cpulist_parse("0-8191", &all, &e), 0);
+	assert_int_equal(facts_pin_housekeeping(&p, &all, &e), 0); /* nothing left: no-op */
+	assert_int_equal(sched_getaffinity(0, sizeof(after), &after), 0);
+	assert_true(CPU_EQUAL(&before, &after));
+	if (last > 0 && CPU_ISSET(0, &before)) { /* a cpuset may forbid CPU 0 */
+		cpuset_zero(&iso);
+		cpuset_set(&iso, last);
+		assert_int_equal(facts_pin_housekeeping(&p, &iso, &e), 0);
+		assert_int_equal(sched_getaffinity(0, sizeof(after), &after), 0);
+		assert_false(CPU_ISSET(last, &after));
+		assert_true(CPU_ISSET(0, &after));
+		assert_int_equal(sched_setaffinity(0, sizeof(before), &before), 0);
+	}
+	tl_path_fini(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_explicit_cpus),
 		cmocka_unit_test(test_isolated_set_precedence),
 		cmocka_unit_test(test_no_proc),
+		cmocka_unit_test(test_pin_housekeeping),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
