@@ -10,13 +10,28 @@
 
 #include "check-impl.h"
 
-/* The raw value of the last token named key, as evidence ("" when absent). */
+/* The first parse warning about key ("nohz_full=1-x: ..."), or NULL. */
+static const char *param_warning(const struct check_ctx *c, const char *key)
+{
+	const struct cmdline *cl = &c->f->cmdline;
+	size_t kl = strlen(key);
+
+	for (int i = 0; i < cl->nwarnings; i++)
+		if (!strncmp(cl->warnings[i], key, kl) &&
+		    (cl->warnings[i][kl] == '=' || cl->warnings[i][kl] == ':'))
+			return cl->warnings[i];
+	return NULL;
+}
+
+/* The raw value of the last token named key, and why it was ignored if it was. */
 static void ev_param(struct check_result *r, const struct check_ctx *c, const char *key)
 {
-	const char *v = cmdline_get(&c->f->cmdline, key);
+	const char *v = cmdline_get(&c->f->cmdline, key), *w = param_warning(c, key);
 
 	ev_str(r, key, v);
 	ev_int(r, "occurrences", cmdline_count(&c->f->cmdline, key));
+	if (w)
+		ev_str(r, "ignored", w);
 }
 
 /* nohz_full must exist, leave the boot CPU alone and cover the isolated set. */
@@ -30,6 +45,11 @@ static void chk_nohz_full(struct check_ctx *c, struct check_result *r)
 	ev_str(r, "isolcpus", cmdline_get(cl, "isolcpus"));
 	if (check_need_isolated(c, r))
 		return;
+	if ((!cl->has_nohz_full || cpuset_empty(&cl->nohz_full)) && param_warning(c, "nohz_full")) {
+		check_set(r, CHECK_FAIL, "the kernel ignores %s", param_warning(c, "nohz_full"));
+		check_remedy(r, "nohz_full=%s", c->isol_list);
+		return;
+	}
 	if (!cl->has_nohz_full || cpuset_empty(&cl->nohz_full)) {
 		check_set(r, CHECK_FAIL, "nohz_full= is not on the kernel command line");
 		check_remedy(r, "nohz_full=%s", c->isol_list);
@@ -96,6 +116,10 @@ static void chk_isolcpus(struct check_ctx *c, struct check_result *r)
 	check_remedy(r, "isolcpus=%smanaged_irq,domain,%s",
 		     cl->has_isolcpus && (cl->isolcpus_flags & ISOL_NOHZ) ? "nohz," : "",
 		     c->isol_list);
+	if (!cl->has_isolcpus && param_warning(c, "isolcpus")) {
+		check_set(r, CHECK_WARN, "the kernel ignores %s", param_warning(c, "isolcpus"));
+		return;
+	}
 	if (!cl->has_isolcpus) {
 		check_set(r, CHECK_WARN,
 			  "isolcpus= is not on the kernel command line: the scheduler "

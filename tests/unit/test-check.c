@@ -196,6 +196,24 @@ static void test_irqbalance_partial(void **state)
 	run_free(x);
 }
 
+/* Malformed parameters are reported as ignored by the kernel, not as absent. */
+static void test_bad_cmdline(void **state)
+{
+	struct run *x = run_fixture("synth-bad-cmdline", "2-3");
+	json_object *v;
+
+	assert_status(x, "cmdline.nohz_full", CHECK_FAIL);
+	assert_non_null(strstr(res(x, "cmdline.nohz_full")->summary, "ignores nohz_full=2-x"));
+	assert_string_equal(res(x, "cmdline.nohz_full")->remedy, "nohz_full=2-3");
+	assert_status(x, "cmdline.isolcpus", CHECK_WARN);
+	assert_true(json_object_object_get_ex(res(x, "cmdline.isolcpus")->evidence, "ignored", &v));
+	assert_non_null(strstr(json_object_get_string(v), "unknown flag"));
+	/* The kernel runs nothing tickless: the deferral cannot be in force. */
+	assert_status(x, "sysfs.nohz_full", CHECK_FAIL);
+	assert_status(x, "tlb.deferral", CHECK_FAIL);
+	run_free(x);
+}
+
 /* --cpus beats nohz_full; a set outside nohz_full fails the nohz checks. */
 static void test_explicit_cpus(void **state)
 {
@@ -296,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_boot_cpu),
 		cmocka_unit_test(test_no_isolation),
 		cmocka_unit_test(test_irqbalance_partial),
+		cmocka_unit_test(test_bad_cmdline),
 		cmocka_unit_test(test_explicit_cpus),
 		cmocka_unit_test(test_isolated_set_precedence),
 		cmocka_unit_test(test_no_proc),
