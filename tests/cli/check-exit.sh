@@ -67,4 +67,23 @@ NO_COLOR= run check --sysroot "$FIXTURES/synth-no-isolation"
 tap $? "no colour when stdout is not a terminal"
 grep -q "^23 checks: 5 pass, 1 warn, 15 fail, 2 skip" "$out"
 tap $? "the table ends with the summary line"
+run check --sysroot "$FIXTURES/synth-irqbalance-partial" --verbose
+grep -q '^ *evidence: {.*"IRQBALANCE_BANNED_CPULIST"' "$out"
+tap $? "--verbose shows the evidence"
+
+# Colour only on a terminal, and never with NO_COLOR or --no-color (script(1) gives a tty).
+if command -v script >/dev/null 2>&1; then
+	fx=$FIXTURES/synth-no-isolation
+	esc=$(printf '\033')
+	env -u NO_COLOR script -qec "$TLBISOCTL check --sysroot $fx" /dev/null >"$tmp/tty" 2>&1
+	grep -q "$esc\[" "$tmp/tty"
+	tap $? "colour on a terminal"
+	NO_COLOR=1 script -qec "$TLBISOCTL check --sysroot $fx" /dev/null >"$tmp/tty" 2>&1
+	! grep -q "$esc\[" "$tmp/tty"
+	tap $? "no colour on a terminal with NO_COLOR set"
+	env -u NO_COLOR script -qec "$TLBISOCTL check --no-color --sysroot $fx" /dev/null \
+		>"$tmp/tty" 2>&1
+	! grep -q "$esc\[" "$tmp/tty"
+	tap $? "no colour on a terminal with --no-color"
+fi
 tap_done
