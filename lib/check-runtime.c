@@ -175,11 +175,15 @@ static bool read_mask(const struct check_ctx *c, const char *path, struct cpuset
 	return cpumask_parse(line, s, NULL) == 0;
 }
 
-/* Unbound workqueues: their mask must leave the isolated CPUs out. */
+/*
+ * Unbound workqueues: their mask must leave the isolated CPUs out. Kernels
+ * that publish cpumask_isolated (~6.8) remove those CPUs from the mask by
+ * themselves, so only the rest counts.
+ */
 static void chk_workqueue(struct check_ctx *c, struct check_result *r)
 {
 	const char *path = "/sys/devices/virtual/workqueue/cpumask";
-	struct cpuset wq;
+	struct cpuset wq, wq_iso;
 	char mask[2100];
 
 	if (check_need_isolated(c, r))
@@ -189,6 +193,10 @@ static void chk_workqueue(struct check_ctx *c, struct check_result *r)
 		return;
 	}
 	ev_cpus(r, "cpumask", &wq);
+	if (read_mask(c, "/sys/devices/virtual/workqueue/cpumask_isolated", &wq_iso)) {
+		ev_cpus(r, "cpumask_isolated", &wq_iso);
+		cpuset_andnot(&wq, &wq, &wq_iso);
+	}
 	if (!cpuset_intersects(&wq, c->isolated)) {
 		check_set(r, CHECK_PASS, "unbound workqueues stay off %s", c->isol_list);
 		return;
