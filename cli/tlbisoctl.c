@@ -13,6 +13,8 @@
 #include "verbs.h"
 
 static const struct verb verbs[] = {
+	{ "status", verb_status, "show tlbisod's state, rates and alerts" },
+	{ "reload", verb_reload, "make tlbisod reread its configuration" },
 	{ NULL, NULL, NULL },
 };
 
