@@ -197,8 +197,10 @@ int verb_status(struct verb_ctx *ctx, int argc, char **argv)
 		return TL_EXIT_FAIL;
 	}
 	if (json)
-		printf("%s\n", json_object_to_json_string_ext(st, JSON_C_TO_STRING_PRETTY |
-									  JSON_C_TO_STRING_SPACED));
+		printf("%s\n",
+		       json_object_to_json_string_ext(st, JSON_C_TO_STRING_PRETTY |
+								  JSON_C_TO_STRING_NOSLASHESCAPE |
+								  JSON_C_TO_STRING_SPACED));
 	else {
 		print_header(st);
 		print_cpus(st);

@@ -319,7 +319,8 @@ static void client_flush(struct loop *l, struct loop_client *c)
 /* Queue a reply object (consumed) as one line. */
 static void client_reply(struct loop *l, struct loop_client *c, json_object *reply)
 {
-	const char *s = json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN);
+	const char *s = json_object_to_json_string_ext(
+		reply, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	size_t n = strlen(s);
 
 	c->out = malloc(n + 2);

@@ -157,7 +157,7 @@ static json_object *status_deferral(const struct tlbisod *d)
 static json_object *status_notes(const struct tlbisod *d)
 {
 	json_object *a = json_object_new_array();
-	char buf[512];
+	char buf[TL_ERR_MSG_MAX + 128];
 
 	if (cpuset_empty(&d->isolated))
 		json_object_array_add(a,

@@ -57,7 +57,7 @@ struct tlbisod {
 	char release[128], boot_id[64];
 	struct tlbisod_check *checks;
 	int nchecks;
-	char checks_note[160]; /* why checks are missing, "" when they ran */
+	char checks_note[TL_ERR_MSG_MAX + 64]; /* why checks are missing, "" when they ran */
 
 	struct monitor mon;
 	bool mon_ready;
@@ -65,18 +65,18 @@ struct tlbisod {
 
 	/* degraded modes and errors shown in status */
 	bool state_degraded;
-	char state_error[256];
+	char state_error[TL_ERR_MSG_MAX];
 	char pin_note[160];
 	bool reload_failed;
 	char last_reload_error[2048];
 	uint64_t samples_ok, sample_errors;
 	bool last_sample_failed;
-	char sample_error[256];
+	char sample_error[TL_ERR_MSG_MAX];
 	time_t last_sample;
 
 	/* outputs */
 	struct tl_buf prom;
-	char prom_error[256];
+	char prom_error[TL_ERR_MSG_MAX];
 	pid_t hook_pid;
 	int hook_pidfd;
 	uint64_t hook_deadline_ns, hook_last_ns;

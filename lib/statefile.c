@@ -130,7 +130,8 @@ int state_write(const char *state_dir, const struct state_record *r, struct tl_e
 		json_object_object_add(last, "lost_from", json_object_new_string(r->lost_from));
 	json_object_object_add(root, "schema", json_object_new_string(STATE_SCHEMA));
 	json_object_object_add(root, "last", last);
-	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
+	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
+							    JSON_C_TO_STRING_NOSLASHESCAPE);
 	snprintf(path, sizeof(path), "%s/state", state_dir);
 	ret = tl_write_atomic(path, text, strlen(text), 0644, e);
 	json_object_put(root);
