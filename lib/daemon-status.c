@@ -99,6 +99,7 @@ static json_object *alert_json(const struct alert *al)
 	json_object_object_add(o, "rate", rate_json(al->rate));
 	json_object_object_add(o, "threshold", rate_json(al->threshold));
 	json_object_object_add(o, "since", json_object_new_string(t));
+	json_object_object_add(o, "since_sample", json_object_new_int64((int64_t)al->since_sample));
 	json_object_object_add(o, "remedy", json_object_new_string(al->remedy));
 	return o;
 }
@@ -135,6 +136,7 @@ static json_object *status_history(const struct tlbisod *d)
 				       json_object_new_string(alert_source_name(h->source)));
 		json_object_object_add(o, "cpus", cpus_json(&h->cpus));
 		json_object_object_add(o, "time", json_object_new_string(t));
+		json_object_object_add(o, "sample", json_object_new_int64((int64_t)h->sample));
 		json_object_array_add(a, o);
 	}
 	return a;
