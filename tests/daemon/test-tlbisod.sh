@@ -43,6 +43,8 @@ not_ok() {
 	shift
 	for l in "$@"; do echo "# $l"; done
 }
+# jqtrue FILTER: is FILTER true of stdin (quietly)?
+jqtrue() { jq -e "$@" >/dev/null; }
 # check DESCRIPTION COMMAND...: one TAP point from a command's status.
 check() {
 	local desc=$1
@@ -202,22 +204,23 @@ check "the state file records this boot" \
 		"tlbiso.state/1 6.1.0-test none" ]
 
 # --- TLB shootdowns on CPU 2 only
-s0=$(samples)
 TLB[2]=$((TLB[2] + 50)) CAL[2]=$((CAL[2] + 50))
 write_interrupts
+# every sample numbered above s0 was taken after the change was written
+s0=$(samples)
 gen_start 'TLB[2]=$((TLB[2] + 50)) CAL[2]=$((CAL[2] + 50))'
 wait_for '[.alerts[] | select(.type == "tlb_shootdown")] | length == 1'
 st=$(status)
 check "TLB on CPU 2 raises tlb_shootdown on exactly CPU 2" \
 	[ "$(jq -c '[.alerts[] | select(.type == "tlb_shootdown") | .cpus]' <<<"$st")" = "[[2]]" ]
-check "... within two samples of the change" \
-	[ "$(jq '[.history[] | select(.type == "tlb_shootdown")][0].sample' <<<"$st")" -le $((s0 + 2)) ]
+check "... by the first sample that saw the change" \
+	[ "$(jq '[.history[] | select(.type == "tlb_shootdown")][0].sample' <<<"$st")" -le $((s0 + 1)) ]
 check "... and not as a kernel flush (TLB is taken out of CAL)" \
 	[ "$(jq '[.alerts[] | select(.type == "kernel_tlb_flush" or .type == "ipi_other")] | length' <<<"$st")" = 0 ]
 check "the alert carries severity, source, rate, threshold, since and remedy" \
-	jq -e '.alerts[0] | .severity == "warning" and .source == "TLB" and .rate > 1 and
+	jqtrue '.alerts[0] | .severity == "warning" and .source == "TLB" and .rate > 1 and
 		.threshold == 1 and (.since | test("^[0-9-]+T[0-9:]+Z$")) and (.remedy | length > 0)' \
-	<<<"$st" >/dev/null
+	<<<"$st"
 check "the textfile counts the TLB events of CPU 2 and shows the alert" \
 	grep -qE '^tlbiso_interrupts_total\{cpu="2",source="TLB"\} [1-9][0-9]*$' "$prom"
 grep -qx 'tlbiso_alert_active{type="tlb_shootdown"} 1' "$prom" &&
@@ -273,7 +276,7 @@ kill -HUP "$dpid"
 wait_for '.last_reload_error != null'
 st=$(status)
 check "SIGHUP with a bad config: refused, last_reload_error gives file:line" \
-	jq -e --arg f "$conf:1:" '.last_reload_error | startswith($f)' <<<"$st" >/dev/null
+	jqtrue --arg f "$conf:1:" '.last_reload_error | startswith($f)' <<<"$st"
 check "... and the old config is still in force" [ "$(jq .interval_ms <<<"$st")" = 250 ]
 write_conf 150
 "$tlbisoctl" reload --runtime-dir "$run" >/dev/null
