@@ -52,45 +52,10 @@ check() {
 	if "$@"; then ok "$desc"; else not_ok "$desc" "failed: $*"; fi
 }
 
-# --- the sysroot: a 4-CPU machine with nohz_full=2-3, as the VM tests boot it
-mkdir -p "$sys/proc/sys/kernel/random" "$sys/sys/devices/system/cpu" "$tmp/prom"
-echo "BOOT_IMAGE=/vmlinuz root=/dev/vda nohz_full=2-3 isolcpus=nohz,domain,managed_irq,2-3 rcu_nocbs=2-3" \
-	>"$sys/proc/cmdline"
-echo "6.1.0-test" >"$sys/proc/sys/kernel/osrelease"
-echo "0f0e0d0c-0b0a-0908-0706-050403020100" >"$sys/proc/sys/kernel/random/boot_id"
-for f in online possible present; do echo 0-3 >"$sys/sys/devices/system/cpu/$f"; done
-echo 2-3 >"$sys/sys/devices/system/cpu/nohz_full"
-echo 2-3 >"$sys/sys/devices/system/cpu/isolated"
-
-# Counters per CPU; write_interrupts renders them atomically (rename), with
-# only the CPUs in $online as columns, like the kernel.
-declare -a LOC=(1000 1000 10 10) RES=(50 50 1 1) CAL=(300 300 5 5) TLB=(0 0 0 0) IWI=(0 0 0 0)
-declare -a IRQ24=(100 0 0 0)
-online="0 1 2 3"
-write_interrupts() {
-	local f=$sys/proc/interrupts.tmp c
-	{
-		printf '     '
-		for c in $online; do printf '      CPU%-4d' "$c"; done
-		printf '\n'
-		row() {
-			local name=$1 desc=$2 c
-			local -n arr=$3
-			printf '%4s:' "$name"
-			for c in $online; do printf ' %10u' "${arr[$c]}"; done
-			printf '   %s\n' "$desc"
-		}
-		row 24 "PCI-MSI 512000-edge      eth0" IRQ24
-		row LOC "Local timer interrupts" LOC
-		row RES "Rescheduling interrupts" RES
-		row CAL "Function call interrupts" CAL
-		row TLB "TLB shootdowns" TLB
-		row IWI "IRQ work interrupts" IWI
-		printf ' ERR:          0\n'
-	} >"$f"
-	mv "$f" "$sys/proc/interrupts"
-}
-write_interrupts
+# shellcheck source=tests/daemon/lib.sh
+. "${top_srcdir:-.}/tests/daemon/lib.sh"
+mkdir -p "$tmp/prom"
+make_sysroot
 
 # gen_start 'BASH STATEMENTS': a generator that applies them to the counters
 # and rewrites the file every 50 ms, like a workload that keeps going.
@@ -119,6 +84,7 @@ gen_stop() {
 }
 
 write_conf() {
+	local hook=${2:-$tmp/hook}
 	cat >"$conf" <<EOF
 monitor = {
 	interval_ms = ${1:-100};
@@ -128,8 +94,9 @@ monitor = {
 };
 alerts = {
 	prometheus_textfile = "$prom";
-	hook = "$tmp/hook";
+	hook = "$hook";
 	hook_min_interval_s = 0;
+	hook_timeout_ms = 300;
 };
 EOF
 }
@@ -142,7 +109,13 @@ write_conf 250
 
 status() { "$tlbisoctl" status --json --runtime-dir "$run"; }
 # jqs FILTER: one value from the current status ("" when the daemon does not answer).
-jqs() { status 2>/dev/null | jq -r "$1" 2>/dev/null; }
+jqs() {
+	if [ "$1" = -c ]; then
+		status 2>/dev/null | jq -c "$2" 2>/dev/null
+	else
+		status 2>/dev/null | jq -r "$1" 2>/dev/null
+	fi
+}
 # wait_for FILTER: poll until FILTER gives "true" (bounded: 100 polls of 0.1 s).
 wait_for() {
 	local i
@@ -311,6 +284,24 @@ EOF
 else
 	ok "# SKIP python3 not installed"
 fi
+
+# --- a hook that hangs is killed at its timeout, and the loop goes on
+printf '#!/bin/sh\nexec sleep 100\n' >"$tmp/hang"
+chmod 755 "$tmp/hang"
+write_conf 250 "$tmp/hang"
+kill -HUP "$dpid"
+gen_start 'RES[3]=$((RES[3] + 20))'
+wait_for '[.alerts[] | select(.type == "ipi_other")] | length == 1'
+check "RES on one CPU raises ipi_other there" \
+	[ "$(jqs -c '[.alerts[] | select(.type == "ipi_other") | .source, .cpus]')" = '["RES",[3]]' ]
+gen_stop
+killed=no
+for i in $(seq 100); do
+	grep -q "hook $tmp/hang killed by signal 9" "$tmp/daemon.log" && killed=yes && break
+	sleep 0.1
+done
+check "a hook that hangs is killed after hook_timeout_ms and reaped" [ $killed = yes ]
+check "... while the daemon kept serving" [ "$(jqs .schema)" = tlbiso.status/1 ]
 
 # --- SIGTERM: a clean stop
 kill -TERM "$dpid"
