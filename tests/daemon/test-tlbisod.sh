@@ -12,6 +12,9 @@ set -u
 builddir=${top_builddir:-.}
 tlbisod=$builddir/daemon/tlbisod
 tlbisoctl=$builddir/cli/tlbisoctl
+# make check-valgrind sets TLBISO_WRAP: the daemon then runs under memcheck,
+# and its exit status at SIGTERM says whether memcheck found an error.
+wrap=${TLBISO_WRAP:-}
 
 if ! command -v jq >/dev/null; then
 	echo "1..0 # SKIP jq not installed"
@@ -161,7 +164,7 @@ check "tlbisoctl status without a daemon exits 3" [ $rc -eq 3 ]
 check "... and says the daemon is not running" grep -q "tlbisod is not running" "$tmp/err"
 
 # --- start
-"$tlbisod" --foreground --config "$conf" --sysroot "$sys" --runtime-dir "$run" \
+$wrap "$tlbisod" --foreground --config "$conf" --sysroot "$sys" --runtime-dir "$run" \
 	--state-dir "$state" >"$tmp/daemon.log" 2>&1 &
 dpid=$!
 wait_for '.samples >= 1'
@@ -313,7 +316,7 @@ check "SIGTERM stops the daemon with exit 0 and removes the socket" [ $rc -eq 0 
 # --- the state file says the previous boot had deferral: deferral_regressed at start
 echo '{"schema":"tlbiso.state/1","last":{"release":"6.1.0-coalesce","boot_id":"x","deferral_expected":true,"mechanism":"coalesce_tlbi"}}' \
 	>"$state/state"
-"$tlbisod" --config "$conf" --sysroot "$sys" --runtime-dir "$run" --state-dir "$state" \
+$wrap "$tlbisod" --config "$conf" --sysroot "$sys" --runtime-dir "$run" --state-dir "$state" \
 	>>"$tmp/daemon.log" 2>&1 &
 dpid=$!
 wait_for '.samples >= 1'
