@@ -313,6 +313,42 @@ rc=$?
 dpid=
 check "SIGTERM stops the daemon with exit 0 and removes the socket" [ $rc -eq 0 -a ! -e "$run/tlbiso.sock" ]
 
+# --- systemd notifications: READY after the first sample, RELOADING, WATCHDOG, STOPPING
+if command -v python3 >/dev/null; then
+	python3 - "$tmp/notify.sock" "$tmp/notify.log" <<'EOF' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "w", buffering=1) as out:
+    while True:
+        msg = s.recv(4096).decode()
+        out.write(msg.replace("\n", "|") + "\n")
+        if "STOPPING=1" in msg:
+            break
+EOF
+	lpid=$!
+	for i in $(seq 50); do [ -S "$tmp/notify.sock" ] && break; sleep 0.1; done
+	NOTIFY_SOCKET=$tmp/notify.sock WATCHDOG_USEC=10000000 $wrap "$tlbisod" --config "$conf" \
+		--sysroot "$sys" --runtime-dir "$run" --state-dir "$state" >>"$tmp/daemon.log" 2>&1 &
+	dpid=$!
+	wait_for '.samples >= 3'
+	kill -HUP "$dpid"
+	wait_for '.samples >= 6'
+	kill -TERM "$dpid"
+	wait "$dpid"
+	dpid=
+	wait "$lpid"
+	check "sd_notify: READY=1 with a STATUS line naming the state and the isolated CPUs" \
+		grep -q '^READY=1|STATUS=ok; isolated 2-3; 0 alerts active; last sample' "$tmp/notify.log"
+	check "sd_notify: RELOADING=1 with MONOTONIC_USEC on SIGHUP, READY=1 after it" \
+		bash -c "grep -A3 '^RELOADING=1|MONOTONIC_USEC=[0-9]' '$tmp/notify.log' | grep -q '^READY=1'"
+	check "sd_notify: WATCHDOG=1 on each sample when the watchdog is on" \
+		grep -q '^WATCHDOG=1|STATUS=' "$tmp/notify.log"
+	check "sd_notify: STOPPING=1 last" [ "$(tail -1 "$tmp/notify.log")" = "STOPPING=1" ]
+else
+	for i in 1 2 3 4; do ok "# SKIP python3 not installed"; done
+fi
+
 # --- the state file says the previous boot had deferral: deferral_regressed at start
 echo '{"schema":"tlbiso.state/1","last":{"release":"6.1.0-coalesce","boot_id":"x","deferral_expected":true,"mechanism":"coalesce_tlbi"}}' \
 	>"$state/state"
