@@ -349,6 +349,43 @@ else
 	for i in 1 2 3 4; do ok "# SKIP python3 not installed"; done
 fi
 
+# --- a kernel with COALESCE_TLBI, PTI and nohz_full: deferral expected, then broken
+mkdir -p "$sys/boot"
+printf 'CONFIG_NO_HZ_FULL=y\nCONFIG_PAGE_TABLE_ISOLATION=y\nCONFIG_COALESCE_TLBI=y\n' \
+	>"$sys/boot/config-6.1.0-test"
+printf 'processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu pti\n\n' >"$sys/proc/cpuinfo"
+rm -rf "$state"
+$wrap "$tlbisod" --config "$conf" --sysroot "$sys" --runtime-dir "$run" --state-dir "$state" \
+	>>"$tmp/daemon.log" 2>&1 &
+dpid=$!
+wait_for '.samples >= 1'
+check "COALESCE_TLBI + PTI + nohz_full: deferral expected, state file says so" \
+	[ "$(jqs '.deferral.mechanism')/$(jq -r .last.deferral_expected "$state/state")" = coalesce_tlbi/true ]
+gen_start 'CAL[2]=$((CAL[2] + 4)) CAL[3]=$((CAL[3] + 4))'
+wait_for '[.alerts[] | select(.type == "deferral_regressed")] | length == 1'
+st=$(status)
+gen_stop
+check "kernel flushes despite deferral raise deferral_regressed (critical, CAL, CPUs 2-3)" \
+	[ "$(jq -c '[.state, (.alerts[0] | .type, .severity, .source, .cpus)]' <<<"$st")" = \
+		'["regressed","deferral_regressed","critical","CAL",[2,3]]' ]
+kill -TERM "$dpid"
+wait "$dpid"
+dpid=
+# the next boot lost PTI: the state file remembers that deferral was in force
+printf 'processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu\n\n' >"$sys/proc/cpuinfo"
+echo "11111111-0b0a-0908-0706-050403020100" >"$sys/proc/sys/kernel/random/boot_id"
+$wrap "$tlbisod" --config "$conf" --sysroot "$sys" --runtime-dir "$run" --state-dir "$state" \
+	>>"$tmp/daemon.log" 2>&1 &
+dpid=$!
+wait_for '.samples >= 1'
+check "a boot that lost PTI raises deferral_regressed from the state file" \
+	[ "$(jqs -c '[.deferral.expected, (.alerts[] | select(.type == "deferral_regressed") | .source)]')" = \
+		'[false,"state"]' ]
+kill -TERM "$dpid"
+wait "$dpid"
+dpid=
+rm -f "$sys/proc/cpuinfo" "$sys/boot/config-6.1.0-test"
+
 # --- the state file says the previous boot had deferral: deferral_regressed at start
 echo '{"schema":"tlbiso.state/1","last":{"release":"6.1.0-coalesce","boot_id":"x","deferral_expected":true,"mechanism":"coalesce_tlbi"}}' \
 	>"$state/state"
