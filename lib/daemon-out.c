@@ -41,6 +41,7 @@ struct event_text {
 	char cpus[256], rate[32], thr[32];
 };
 
+/* Format the CPUs, rate and threshold once for both outputs. */
 static void event_text(const struct alert *a, struct event_text *t)
 {
 	if (cpulist_format(&a->cpus, t->cpus, sizeof(t->cpus)) < 0)

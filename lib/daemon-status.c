@@ -42,6 +42,7 @@ static json_object *rate_json(double v)
 	return json_object_new_double_s(v, s);
 }
 
+/* A set as a JSON array of CPU ids, as the status contract wants. */
 static json_object *cpus_json(const struct cpuset *s)
 {
 	json_object *a = json_object_new_array();
@@ -54,6 +55,7 @@ static json_object *cpus_json(const struct cpuset *s)
 	return a;
 }
 
+/* A set as the kernel's cpulist text ("2-3"). */
 static json_object *cpulist_json(const struct cpuset *s)
 {
 	char buf[1024];
@@ -85,6 +87,7 @@ static json_object *status_cpus(const struct tlbisod *d)
 	return a;
 }
 
+/* One active alert, with everything a person needs to act on it. */
 static json_object *alert_json(const struct alert *al)
 {
 	json_object *o = json_object_new_object();
@@ -142,6 +145,7 @@ static json_object *status_history(const struct tlbisod *d)
 	return a;
 }
 
+/* Whether deferral should be in force, by which mechanism, and what is missing. */
 static json_object *status_deferral(const struct tlbisod *d)
 {
 	json_object *o = json_object_new_object();

@@ -33,6 +33,7 @@
 #define NCPUS  1024
 #define ROUNDS 200
 
+/* This process's CPU time, in seconds. */
 static double cpu_now(void)
 {
 	struct timespec ts;
@@ -41,6 +42,7 @@ static double cpu_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Monotonic time for the sampler, in nanoseconds. */
 static uint64_t mono_ns(void)
 {
 	struct timespec ts;
@@ -49,6 +51,7 @@ static uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* Write one file of the synthetic sysroot. */
 static int write_file(const char *dir, const char *rel, const char *text, size_t len)
 {
 	char path[PATH_MAX];

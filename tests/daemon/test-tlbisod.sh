@@ -174,6 +174,11 @@ check "status shows the isolated and housekeeping sets from nohz_full" \
 	[ "$(jqs '.isolated_cpus + " " + .housekeeping_cpus')" = "2-3 0-1" ]
 check "the state is ok and no alert is active on a quiet sysroot" \
 	[ "$(jqs '.state + " " + (.alerts | length | tostring)')" = "ok 0" ]
+"$tlbisoctl" status --runtime-dir "$run" >"$tmp/status.txt"
+grep -q '^tlbisod .*: ok$' "$tmp/status.txt" &&
+	grep -q '^isolated CPUs: 2-3 (from nohz_full); housekeeping: 0-1; interval 250 ms$' "$tmp/status.txt" &&
+	grep -qE '^ +3 yes +0\.000' "$tmp/status.txt"
+check "tlbisoctl status (text) shows the state, the sets and a line per CPU" [ $? -eq 0 ]
 check "the socket is mode 0660" [ "$(stat -c %a "$run/tlbiso.sock")" = 660 ]
 check "the state file records this boot" \
 	[ "$(jq -r '.schema + " " + .last.release + " " + .last.mechanism' "$state/state")" = \
