@@ -513,6 +513,14 @@ static void announce_start(struct loop *l, const struct alert *lost)
 	if (l->d->checks_note[0])
 		tl_log(l->d->log, LOG_NOTICE, "%s; tlbiso_check_status is omitted",
 		       l->d->checks_note);
+	/* WATCHDOG=1 goes with each sample: a slower interval would get us killed. */
+	if (l->watchdog_usec &&
+	    (uint64_t)l->d->conf.monitor.interval_ms * 1000 * 2 > l->watchdog_usec)
+		tl_log(l->d->log, LOG_WARNING,
+		       "interval_ms = %d is more than half of WatchdogSec (%llu ms): systemd may "
+		       "kill tlbisod; lower interval_ms or raise WatchdogSec",
+		       l->d->conf.monitor.interval_ms,
+		       (unsigned long long)(l->watchdog_usec / 1000));
 	if (lost) {
 		struct alert_event ev = {.raised = true, .a = lost};
 

@@ -15,6 +15,18 @@
 #include "conf.h"
 #include "fuzz.h"
 
+/*
+ * libconfig 1.5 (Debian 12) leaks its lexer's string buffer when a syntax
+ * error interrupts a string (strbuf_append, libconfig_yylex): found by this
+ * target, not ours to fix, a few bytes per refused file. Suppress exactly
+ * that, so that a leak of ours still fails the run.
+ */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:strbuf_append\nleak:libconfig_yylex\n";
+}
+
 /* An accepted config must respect the ranges the loader promises. */
 static void check_ranges(const struct tl_config *c)
 {
