@@ -120,10 +120,15 @@ jqs() {
 	fi
 }
 # wait_for FILTER: poll until FILTER gives "true" (bounded: 100 polls of 0.1 s).
+# Gives up at once when the daemon died (its log is shown at the end).
 wait_for() {
 	local i
 	for i in $(seq 100); do
 		[ "$(jqs "$1")" = true ] && return 0
+		if [ -n "$dpid" ] && ! kill -0 "$dpid" 2>/dev/null; then
+			failed=1
+			return 1
+		fi
 		sleep 0.1
 	done
 	return 1
