@@ -51,7 +51,7 @@ struct rj_record {
 	char *old_val;
 	char *new_val;
 	pid_t pid;	/* RJ_AFFINITY */
-	char comm[17];	/* RJ_AFFINITY */
+	char comm[65];	/* RJ_AFFINITY, as in /proc/<pid>/comm */
 };
 
 struct rj_list {
