@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <sched.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>

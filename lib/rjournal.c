@@ -252,6 +252,15 @@ static int rj_list_push(struct rj_list *l, const struct rj_record *r)
 	return 0;
 }
 
+/* A damaged last line is a torn append (expected after a crash); earlier ones are corruption. */
+static void rj_count_bad(struct rj_list *l, bool last)
+{
+	if (last)
+		l->torn++;
+	else
+		l->corrupt++;
+}
+
 /* One complete line: the header sets the boot id, a record is appended, damage is counted. */
 static int rj_take_line(struct rj_list *l, char *line, size_t len, bool last)
 {
@@ -261,7 +270,7 @@ static int rj_take_line(struct rj_list *l, char *line, size_t len, bool last)
 	int ret = 0;
 
 	if (!o) {
-		(last ? l->torn : l->corrupt)++;
+		rj_count_bad(l, last);
 		return 0;
 	}
 	schema = jstr(o, "schema");
@@ -270,7 +279,7 @@ static int rj_take_line(struct rj_list *l, char *line, size_t len, bool last)
 	} else if (rj_from_json(o, &r) == 0) {
 		ret = rj_list_push(l, &r);
 	} else {
-		(last ? l->torn : l->corrupt)++;
+		rj_count_bad(l, last);
 	}
 	json_object_put(o);
 	return ret;
