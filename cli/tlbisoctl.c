@@ -13,6 +13,9 @@
 #include "verbs.h"
 
 static const struct verb verbs[] = {
+	{ "plan", verb_plan, "propose the isolated and housekeeping CPUs" },
+	{ "bootargs", verb_bootargs, "compute and apply the isolation boot parameters" },
+	{ "restore", verb_restore, "put back every value housekeeping changed" },
 	{ NULL, NULL, NULL },
 };
 
