@@ -58,9 +58,12 @@ static int plan_opts(struct verb_ctx *ctx, int argc, char **argv, struct plan_re
 		     const char **sysroot, bool *json)
 {
 	static const struct option opts[] = {
-		{ "isolate", required_argument, NULL, 'i' }, { "reserve", required_argument, NULL, 'r' },
-		{ "sysroot", required_argument, NULL, 'S' }, { "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },	     { NULL, 0, NULL, 0 },
+		{"isolate", required_argument, NULL, 'i'},
+		{"reserve", required_argument, NULL, 'r'},
+		{"sysroot", required_argument, NULL, 'S'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -68,12 +71,14 @@ static int plan_opts(struct verb_ctx *ctx, int argc, char **argv, struct plan_re
 		if (c == 'h')
 			return plan_usage(), TL_EXIT_OK;
 		if ((c == 'i' || c == 'r') && req->mode != PLAN_MINIMAL)
-			return verb_usage_error(ctx, "plan", "--isolate and --reserve exclude each other");
+			return verb_usage_error(ctx, "plan",
+						"--isolate and --reserve exclude each other");
 		if (c == 'i' || c == 'r') {
 			req->mode = c == 'i' ? PLAN_ISOLATE : PLAN_RESERVE;
 			req->n = plan_count(optarg);
 			if (req->n < 0)
-				return verb_usage_error(ctx, "plan", "not a CPU count: '%s'", optarg);
+				return verb_usage_error(ctx, "plan", "not a CPU count: '%s'",
+							optarg);
 		} else if (c == 'S') {
 			*sysroot = optarg;
 		} else if (c == 'j') {
@@ -89,9 +94,9 @@ static int plan_opts(struct verb_ctx *ctx, int argc, char **argv, struct plan_re
 
 int verb_plan(struct verb_ctx *ctx, int argc, char **argv)
 {
-	struct plan_request req = { .mode = PLAN_MINIMAL };
+	struct plan_request req = {.mode = PLAN_MINIMAL};
 	const char *sysroot = NULL;
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
 	struct tl_path p;
 	struct plan pl;
 	bool json = false;

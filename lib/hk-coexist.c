@@ -145,7 +145,8 @@ static void co_tuned(struct hk_state *s, struct hk_report *r)
 	if (hk_io_read(s->p, "/etc/tuned/active_profile", &prof, NULL) < 0)
 		return;
 	if (hk_tuned_profile_is_partitioning(prof)) {
-		if (hk_io_read(s->p, "/etc/tuned/cpu-partitioning-variables.conf", &vars, NULL) < 0 ||
+		if (hk_io_read(s->p, "/etc/tuned/cpu-partitioning-variables.conf", &vars, NULL) <
+			    0 ||
 		    !co_var(vars, "isolated_cores", val, sizeof(val)) ||
 		    cpulist_parse(val, &theirs, NULL) < 0)
 			co_conflict(s, r, &s->all_refused, "tuned",
@@ -161,7 +162,7 @@ static void co_tuned(struct hk_state *s, struct hk_report *r)
 
 int hk_coexist_check(struct hk_state *s, struct hk_report *r)
 {
-	struct co_seen seen = { 0 };
+	struct co_seen seen = {0};
 
 	procs_walk(s->p, false, co_visit, &seen, NULL);
 	if (seen.irqbalance && s->conf.irq_affinity)

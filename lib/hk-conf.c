@@ -7,9 +7,18 @@
 #include "hk-conf.h"
 
 static const char *const hk_keys[] = {
-	"apply",	 "irq_affinity",  "workqueue_cpumask",	 "kthreads",
-	"watchdog_cpumask", "stat_interval", "stat_interval_value", "timer_migration",
-	"rt_runtime_us", "rt_runtime_us_value", "cpuset_partition",	 "coexist",
+	"apply",
+	"irq_affinity",
+	"workqueue_cpumask",
+	"kthreads",
+	"watchdog_cpumask",
+	"stat_interval",
+	"stat_interval_value",
+	"timer_migration",
+	"rt_runtime_us",
+	"rt_runtime_us_value",
+	"cpuset_partition",
+	"coexist",
 	NULL,
 };
 
@@ -40,7 +49,8 @@ static void hk_int(const config_setting_t *g, const char *key, long long min, lo
 	if (config_setting_type(m) != CONFIG_TYPE_INT &&
 	    config_setting_type(m) != CONFIG_TYPE_INT64) {
 		conf_problem_add(probs, config_setting_source_line(m),
-				 "housekeeping.%s: expected an integer in %lld..%lld", key, min, max);
+				 "housekeeping.%s: expected an integer in %lld..%lld", key, min,
+				 max);
 		return;
 	}
 	v = config_setting_get_int64(m);
@@ -53,8 +63,7 @@ static void hk_int(const config_setting_t *g, const char *key, long long min, lo
 }
 
 /* coexist = "refuse" | "warn". */
-static void hk_coexist(const config_setting_t *g, enum hk_coexist *out,
-		       struct conf_problems *probs)
+static void hk_coexist(const config_setting_t *g, enum hk_coexist *out, struct conf_problems *probs)
 {
 	config_setting_t *m = config_setting_get_member(g, "coexist");
 	const char *v;

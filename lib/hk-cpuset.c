@@ -15,7 +15,7 @@
 
 #include "housekeeping.h"
 
-#define KNOB "cpuset_partition"
+#define KNOB	"cpuset_partition"
 #define CG_ROOT "/sys/fs/cgroup"
 
 /* Whether word appears as a whole word in a space-separated file (controllers lists). */
@@ -26,7 +26,8 @@ static bool cg_has_word(const struct tl_path *p, const char *path, const char *w
 
 	if (hk_io_read(p, path, &text, NULL) < 0)
 		return false;
-	for (tok = strtok_r(text, " \t\n", &save); tok && !found; tok = strtok_r(NULL, " \t\n", &save))
+	for (tok = strtok_r(text, " \t\n", &save); tok && !found;
+	     tok = strtok_r(NULL, " \t\n", &save))
 		found = strcmp(tok, word) == 0;
 	free(text);
 	return found;
@@ -56,7 +57,7 @@ static bool cg_usable(struct hk_state *s, struct hk_report *r)
 /* Journal, then create the partition's cgroup. */
 static int cg_create(struct hk_state *s, struct hk_report *r)
 {
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
 	int ret;
 
 	if (hk_journal_mkdir(s, HK_CPUSET_CGROUP, &e) < 0)
@@ -73,7 +74,7 @@ static int cg_write(struct hk_state *s, enum rj_fmt fmt, const char *file, const
 		    struct hk_report *r)
 {
 	char path[PATH_MAX];
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
 	int ret;
 
 	snprintf(path, sizeof(path), HK_CPUSET_CGROUP "/%s", file);
@@ -94,7 +95,8 @@ static void cg_report_state(struct hk_state *s, struct hk_report *r)
 	if (hk_io_read(s->p, HK_CPUSET_CGROUP "/cpuset.cpus.partition", &state, NULL) < 0)
 		return;
 	if (strstr(state, "invalid"))
-		hk_report_add(r, HK_NOTE_WARN, KNOB, HK_CPUSET_CGROUP, "partition is \"%s\"", state);
+		hk_report_add(r, HK_NOTE_WARN, KNOB, HK_CPUSET_CGROUP, "partition is \"%s\"",
+			      state);
 	else
 		hk_report_add(r, HK_NOTE_APPLIED, KNOB, HK_CPUSET_CGROUP, "partition is \"%s\"",
 			      state);

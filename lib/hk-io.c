@@ -113,7 +113,7 @@ const struct hk_io *hk_io_default(void)
 
 int hk_io_read(const struct tl_path *p, const char *path, char **out, struct tl_err *e)
 {
-	struct tl_buf b = { 0 };
+	struct tl_buf b = {0};
 	size_t n;
 	int r;
 

@@ -23,7 +23,8 @@ struct hk_io {
 		     struct tl_err *e);
 	/* A task's CPU affinity; negative errno (-ESRCH gone, -EINVAL PF_NO_SETAFFINITY). */
 	int (*get_affinity)(void *ctx, const struct tl_path *p, pid_t pid, struct cpuset *out);
-	int (*set_affinity)(void *ctx, const struct tl_path *p, pid_t pid, const struct cpuset *set);
+	int (*set_affinity)(void *ctx, const struct tl_path *p, pid_t pid,
+			    const struct cpuset *set);
 	int (*mkdir)(void *ctx, const struct tl_path *p, const char *path);
 	int (*rmdir)(void *ctx, const struct tl_path *p, const char *path);
 };

@@ -41,7 +41,8 @@ static void irq_mark_fixed(struct hk_irq_fixed *f, int irq)
 	f->irqs[f->n++] = irq;
 }
 
-/* Where an IRQ should go: its own housekeeping CPUs if it has some (keep a user's pinning), else all. */
+/* Where an IRQ should go: its own housekeeping CPUs if it has some (keep a user's pinning), else
+ * all. */
 static void irq_target(const struct hk_state *s, const struct irq_affinity *a, struct cpuset *to)
 {
 	cpuset_and(to, &a->requested, &s->housekeeping);
@@ -63,7 +64,7 @@ static int irq_move(struct hk_state *s, const struct irq_affinity *a, bool drift
 		    struct hk_report *r)
 {
 	char path[64], val[1024], label[128];
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
 	struct cpuset to;
 	int ret;
 
@@ -98,9 +99,9 @@ static bool irq_needs_move(const struct hk_state *s, const struct irq_affinity *
 /* One pass over /proc/irq: names from /proc/interrupts when it parses. */
 static int irq_sweep(struct hk_state *s, bool drift, struct hk_report *r)
 {
-	struct irq_affinity_list l = { 0 };
+	struct irq_affinity_list l = {0};
 	struct irq_table t;
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
 	bool named;
 	int moved = 0;
 
@@ -123,7 +124,7 @@ static int irq_sweep(struct hk_state *s, bool drift, struct hk_report *r)
 static void irq_default(struct hk_state *s, struct hk_report *r)
 {
 	char val[TL_MAX_CPUS / 4 + TL_MAX_CPUS / 32 + 8];
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
 	int ret;
 
 	if (cpumask_format(&s->housekeeping, s->nr_cpus, val, sizeof(val)) < 0)

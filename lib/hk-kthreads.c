@@ -36,7 +36,7 @@ static void kt_move(struct kt_walk *w, pid_t pid, const char *comm, const struct
 {
 	struct hk_state *s = w->s;
 	char old_val[1024], new_val[1024], label[96];
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
 	struct cpuset to;
 	int ret;
 
@@ -82,8 +82,8 @@ static int kt_visit(const struct task_info *t, void *arg)
 
 int hk_kthreads_apply(struct hk_state *s, struct hk_report *r)
 {
-	struct kt_walk w = { .s = s, .r = r };
-	struct tl_err e = { 0 };
+	struct kt_walk w = {.s = s, .r = r};
+	struct tl_err e = {0};
 	int ret;
 
 	ret = procs_walk(s->p, false, kt_visit, &w, &e);

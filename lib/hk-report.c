@@ -25,8 +25,8 @@ static int report_grow(struct hk_report *r)
 	return 0;
 }
 
-void hk_report_add(struct hk_report *r, enum hk_note_kind kind, const char *knob,
-		   const char *what, const char *fmt, ...)
+void hk_report_add(struct hk_report *r, enum hk_note_kind kind, const char *knob, const char *what,
+		   const char *fmt, ...)
 {
 	struct hk_note *n;
 	va_list ap;

@@ -23,9 +23,9 @@ enum hk_note_kind {
 
 struct hk_note {
 	enum hk_note_kind kind;
-	char knob[24];	/* "irq_affinity", "journal", ... */
-	char what[96];	/* the object: "irq 24 (nvme0q1)", "/proc/sys/vm/stat_interval" */
-	char msg[256];	/* one line */
+	char knob[24]; /* "irq_affinity", "journal", ... */
+	char what[96]; /* the object: "irq 24 (nvme0q1)", "/proc/sys/vm/stat_interval" */
+	char msg[256]; /* one line */
 };
 
 struct hk_report {
@@ -35,8 +35,8 @@ struct hk_report {
 };
 
 /* Add a note; the list grows on the heap (bounded: notes past 65536 are counted only). */
-void hk_report_add(struct hk_report *r, enum hk_note_kind kind, const char *knob,
-		   const char *what, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void hk_report_add(struct hk_report *r, enum hk_note_kind kind, const char *knob, const char *what,
+		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Forget the notes but keep the memory. */
 void hk_report_reset(struct hk_report *r);

@@ -15,7 +15,7 @@
 static void sysctl_set(struct hk_state *s, const char *knob, enum rj_fmt fmt, const char *path,
 		       const char *val, struct hk_report *r)
 {
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
 	int ret;
 
 	if (!tl_path_exists(s->p, path)) {

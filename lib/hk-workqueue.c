@@ -14,8 +14,8 @@
 
 #include "housekeeping.h"
 
-#define KNOB "workqueue_cpumask"
-#define WQ_DIR "/sys/devices/virtual/workqueue"
+#define KNOB	 "workqueue_cpumask"
+#define WQ_DIR	 "/sys/devices/virtual/workqueue"
 #define MASK_MAX (TL_MAX_CPUS / 4 + TL_MAX_CPUS / 32 + 8)
 
 /* Write one mask file and turn the outcome into a note; EINVAL/EPERM mean "not writable". */
@@ -23,7 +23,7 @@ static void wq_write(struct hk_state *s, const char *path, const struct cpuset *
 		     struct hk_report *r)
 {
 	char val[MASK_MAX];
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
 	int ret;
 
 	if (cpumask_format(to, s->nr_cpus, val, sizeof(val)) < 0)

@@ -36,8 +36,7 @@ static int hk_journal(struct hk_state *s, struct tl_err *e)
 	return 0;
 }
 
-int hk_set(struct hk_state *s, enum rj_fmt fmt, const char *path, const char *val,
-	   struct tl_err *e)
+int hk_set(struct hk_state *s, enum rj_fmt fmt, const char *path, const char *val, struct tl_err *e)
 {
 	char *cur = NULL;
 	int r;
@@ -64,8 +63,11 @@ int hk_set(struct hk_state *s, enum rj_fmt fmt, const char *path, const char *va
 int hk_journal_task(struct hk_state *s, pid_t pid, const char *comm, const char *old_val,
 		    const char *new_val, struct tl_err *e)
 {
-	struct rj_record rec = { .op = RJ_AFFINITY, .fmt = RJ_FMT_CPULIST, .pid = pid,
-				 .old_val = (char *)old_val, .new_val = (char *)new_val };
+	struct rj_record rec = {.op = RJ_AFFINITY,
+				.fmt = RJ_FMT_CPULIST,
+				.pid = pid,
+				.old_val = (char *)old_val,
+				.new_val = (char *)new_val};
 	char path[128];
 	int r;
 
@@ -82,8 +84,11 @@ int hk_journal_task(struct hk_state *s, pid_t pid, const char *comm, const char 
 
 int hk_journal_mkdir(struct hk_state *s, const char *path, struct tl_err *e)
 {
-	struct rj_record rec = { .op = RJ_MKDIR, .fmt = RJ_FMT_STR, .path = (char *)path,
-				 .old_val = "", .new_val = "" };
+	struct rj_record rec = {.op = RJ_MKDIR,
+				.fmt = RJ_FMT_STR,
+				.path = (char *)path,
+				.old_val = "",
+				.new_val = ""};
 	int r = hk_journal(s, e);
 
 	if (r == 0)
@@ -103,21 +108,20 @@ static int hk_nr_cpus(const struct tl_path *p, const struct cpuset *a, const str
 		cpuset_zero(&possible);
 	cpuset_or(&all, a, b);
 	cpuset_or(&all, &all, &possible);
-	cpuset_for_each(c, &all)
-		last = c;
+	cpuset_for_each(c, &all) last = c;
 	return last + 1 > 0 ? last + 1 : 1;
 }
 
 /* Fill the state; the sets must be disjoint and housekeeping non-empty. */
-static int hk_state_init(struct hk_state *s, const struct hk_config *conf,
-			 const struct tl_path *p, const struct cpuset *isolated,
-			 const struct cpuset *housekeeping, const char *runtime_dir,
-			 struct tl_err *e)
+static int hk_state_init(struct hk_state *s, const struct hk_config *conf, const struct tl_path *p,
+			 const struct cpuset *isolated, const struct cpuset *housekeeping,
+			 const char *runtime_dir, struct tl_err *e)
 {
 	if (cpuset_empty(housekeeping))
 		return tl_err_set(e, EINVAL, "housekeeping: the housekeeping set is empty");
 	if (cpuset_intersects(isolated, housekeeping))
-		return tl_err_set(e, EINVAL, "housekeeping: isolated and housekeeping sets overlap");
+		return tl_err_set(e, EINVAL,
+				  "housekeeping: isolated and housekeeping sets overlap");
 	if (!s->io)
 		s->io = hk_io_default();
 	s->conf = *conf;
@@ -140,11 +144,11 @@ static int hk_apply_knobs(struct hk_state *s, struct hk_report *out)
 		bool on;
 		int (*fn)(struct hk_state *, struct hk_report *);
 	} knobs[] = {
-		{ s->conf.cpuset_partition, hk_cpuset_apply },
-		{ s->conf.irq_affinity && !s->irq_refused, hk_irq_apply },
-		{ s->conf.workqueue_cpumask, hk_workqueue_apply },
-		{ s->conf.kthreads, hk_kthreads_apply },
-		{ true, hk_sysctl_apply }, /* checks its own four switches */
+		{s->conf.cpuset_partition, hk_cpuset_apply},
+		{s->conf.irq_affinity && !s->irq_refused, hk_irq_apply},
+		{s->conf.workqueue_cpumask, hk_workqueue_apply},
+		{s->conf.kthreads, hk_kthreads_apply},
+		{true, hk_sysctl_apply}, /* checks its own four switches */
 	};
 
 	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
@@ -180,8 +184,9 @@ int hk_start(struct hk_state *s, const struct hk_config *conf, const struct tl_p
 	s->active = true;
 	r = hk_apply_knobs(s, out);
 	if (r < 0)
-		return tl_err_set(e, EIO, "housekeeping: the journal cannot be written, "
-					  "stopped applying (everything applied so far is journaled)");
+		return tl_err_set(e, EIO,
+				  "housekeeping: the journal cannot be written, "
+				  "stopped applying (everything applied so far is journaled)");
 	return 0;
 }
 
@@ -194,7 +199,7 @@ int hk_tick(struct hk_state *s, struct hk_report *out)
 
 int hk_stop(struct hk_state *s, struct hk_report *out)
 {
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
 	int r;
 
 	if (s->journal_open)

@@ -35,9 +35,9 @@ struct hk_config {
 	bool kthreads;
 	bool watchdog_cpumask;
 	bool stat_interval;
-	int stat_interval_s;  /* vm.stat_interval value, default 10 */
-	bool timer_migration; /* opt-in: write kernel.timer_migration = 0 */
-	bool rt_runtime_us;   /* opt-in */
+	int stat_interval_s;	 /* vm.stat_interval value, default 10 */
+	bool timer_migration;	 /* opt-in: write kernel.timer_migration = 0 */
+	bool rt_runtime_us;	 /* opt-in */
 	int rt_runtime_us_value; /* kernel.sched_rt_runtime_us value, default -1 (no throttling) */
 	bool cpuset_partition;	 /* opt-in */
 	enum hk_coexist coexist;

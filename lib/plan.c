@@ -46,7 +46,8 @@ static int cores_build(const struct topology *t, struct cores *cs)
 	cs->c = calloc((size_t)cpuset_count(&t->online) + 1, sizeof(*cs->c));
 	if (!cs->c)
 		return -ENOMEM;
-	cpuset_for_each(cpu, &t->online) {
+	cpuset_for_each(cpu, &t->online)
+	{
 		int id = t->core_of[cpu] >= 0 ? t->core_of[cpu] : cpu, k;
 
 		for (k = 0; k < cs->n && cs->c[k].first != id; k++)
@@ -169,10 +170,10 @@ static void plan_sets(const struct cores *cs, const bool *hk, struct plan *pl)
 }
 
 /* The SMT and NUMA lines of the explanation. */
-static void plan_explain_topology(const struct topology *t, const struct cores *cs,
-				  const bool *hk, struct plan *pl)
+static void plan_explain_topology(const struct topology *t, const struct cores *cs, const bool *hk,
+				  struct plan *pl)
 {
-	char line[200] = "", b[64];
+	char line[200] = "", b[128];
 	int maxthr = 1;
 
 	for (int k = 0; k < cs->n; k++)
@@ -185,14 +186,19 @@ static void plan_explain_topology(const struct topology *t, const struct cores *
 		reason(pl, "NUMA: one node");
 		return;
 	}
-	for (int k = 0; k < cs->n; k++)
-		if (hk[k]) {
-			size_t l = strlen(line);
+	for (int node = 0; node < cs->nr_nodes; node++) {
+		struct cpuset nhk;
+		size_t l = strlen(line);
 
-			snprintf(line + l, sizeof(line) - l, "%snode%d: %s", l ? "; " : "",
-				 cs->c[k].node, setstr(&cs->c[k].cpus, b, sizeof(b)));
-		}
-	reason(pl, "NUMA: every node with isolated CPUs keeps housekeeping cores (%s)", line);
+		cpuset_zero(&nhk);
+		for (int k = 0; k < cs->n; k++)
+			if (hk[k] && cs->c[k].node == node)
+				cpuset_or(&nhk, &nhk, &cs->c[k].cpus);
+		if (!cpuset_empty(&nhk))
+			snprintf(line + l, sizeof(line) - l, "%snode%d %s", l ? "; " : "", node,
+				 setstr(&nhk, b, sizeof(b)));
+	}
+	reason(pl, "NUMA: every node with isolated CPUs keeps a housekeeping core (%s)", line);
 }
 
 /* Apply the size rule of the request. */
@@ -205,13 +211,15 @@ static int plan_size(const struct cores *cs, bool *hk, const struct plan_request
 		total += cs->c[k].n;
 	if (req->mode == PLAN_RESERVE) {
 		if (req->n < 1 || req->n >= total)
-			return tl_err_set(e, EINVAL, "--reserve %d: allowed 1..%d (online CPUs - 1)",
-					  req->n, total - 1);
+			return tl_err_set(e, EINVAL,
+					  "--reserve %d: allowed 1..%d (online CPUs - 1)", req->n,
+					  total - 1);
 		plan_reserve(cs, hk, req->n);
 	} else if (req->mode == PLAN_ISOLATE) {
 		if (req->n < 1 || req->n >= total)
-			return tl_err_set(e, EINVAL, "--isolate %d: allowed 1..%d (online CPUs - 1)",
-					  req->n, total - 1);
+			return tl_err_set(e, EINVAL,
+					  "--isolate %d: allowed 1..%d (online CPUs - 1)", req->n,
+					  total - 1);
 		plan_isolate(cs, hk, req->n);
 	}
 	return 0;
@@ -223,14 +231,20 @@ static void plan_explain_size(const struct plan_request *req, struct plan *pl)
 	int niso = cpuset_count(&pl->isolated), nhk = cpuset_count(&pl->housekeeping);
 
 	if (req->mode == PLAN_ISOLATE && niso != req->n)
-		reason(pl, "size: asked to isolate %d CPUs, isolating %d: whole cores only, "
-			   "and a housekeeping core per node", req->n, niso);
+		reason(pl,
+		       "size: asked to isolate %d CPUs, isolating %d: whole cores only, "
+		       "and a housekeeping core per node",
+		       req->n, niso);
 	else if (req->mode == PLAN_RESERVE && nhk != req->n)
-		reason(pl, "size: asked to reserve %d CPUs, reserving %d: whole cores, and a "
-			   "housekeeping core per node", req->n, nhk);
+		reason(pl,
+		       "size: asked to reserve %d CPUs, reserving %d: whole cores, and a "
+		       "housekeeping core per node",
+		       req->n, nhk);
 	else if (req->mode == PLAN_MINIMAL)
-		reason(pl, "size: housekeeping is the smallest the rules allow (%d CPUs); "
-			   "--reserve N or --isolate N changes it", nhk);
+		reason(pl,
+		       "size: housekeeping is the smallest the rules allow (%d CPU(s)); "
+		       "--reserve N or --isolate N changes it",
+		       nhk);
 	else
 		reason(pl, "size: %d isolated, %d housekeeping, as asked", niso, nhk);
 }
@@ -260,8 +274,10 @@ int plan_compute(const struct topology *t, const struct plan_request *req, struc
 			       setstr(&out->offline, b, sizeof(b)));
 		plan_explain_size(req, out);
 		if (cpuset_empty(&out->isolated))
-			r = tl_err_set(e, EINVAL, "plan: nothing left to isolate: %d core(s) and "
-						  "every one is needed for housekeeping", cs.n);
+			r = tl_err_set(e, EINVAL,
+				       "plan: nothing left to isolate: %d core(s) and "
+				       "every one is needed for housekeeping",
+				       cs.n);
 	}
 	free(hk);
 	free(cs.c);
@@ -277,8 +293,10 @@ static void plan_numa_check(const struct tl_path *p, const struct topology *t, s
 		return;
 	n = numa_num_configured_nodes();
 	if (t->nr_nodes > 0 && n != t->nr_nodes)
-		reason(pl, "NUMA: libnuma counts %d node(s) with memory, sysfs %d; "
-			   "the plan follows sysfs (CPU-only or memory-only nodes)", n, t->nr_nodes);
+		reason(pl,
+		       "NUMA: libnuma counts %d node(s) with memory, sysfs %d; "
+		       "the plan follows sysfs (CPU-only or memory-only nodes)",
+		       n, t->nr_nodes);
 }
 
 int plan_make(const struct tl_path *p, const struct plan_request *req, struct plan *out,
@@ -315,7 +333,7 @@ char *plan_to_json(const struct plan *pl)
 		json_object_array_add(rs, json_object_new_string(pl->reasons[i]));
 	json_object_object_add(o, "reasons", rs);
 	text = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-							    JSON_C_TO_STRING_NOSLASHESCAPE));
+								JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return text;
 }

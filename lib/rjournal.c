@@ -16,11 +16,13 @@
 #include "cpuset.h"
 #include "rjournal.h"
 
-static const char *const op_names[] = { [RJ_WRITE] = "write", [RJ_AFFINITY] = "affinity",
-					[RJ_MKDIR] = "mkdir" };
-static const char *const fmt_names[] = { [RJ_FMT_STR] = "str", [RJ_FMT_CPULIST] = "cpulist",
-					 [RJ_FMT_CPUMASK] = "cpumask", [RJ_FMT_INT] = "int",
-					 [RJ_FMT_PARTITION] = "partition" };
+static const char *const op_names[] = {
+	[RJ_WRITE] = "write", [RJ_AFFINITY] = "affinity", [RJ_MKDIR] = "mkdir"};
+static const char *const fmt_names[] = {[RJ_FMT_STR] = "str",
+					[RJ_FMT_CPULIST] = "cpulist",
+					[RJ_FMT_CPUMASK] = "cpumask",
+					[RJ_FMT_INT] = "int",
+					[RJ_FMT_PARTITION] = "partition"};
 
 void rj_path(const char *runtime_dir, char *out, size_t outsz)
 {
@@ -157,8 +159,11 @@ int rj_append(struct rj_writer *w, const struct rj_record *rec, struct tl_err *e
 int rj_append_write(struct rj_writer *w, enum rj_fmt fmt, const char *path, const char *old_val,
 		    const char *new_val, struct tl_err *e)
 {
-	struct rj_record rec = { .op = RJ_WRITE, .fmt = fmt, .path = (char *)path,
-				 .old_val = (char *)old_val, .new_val = (char *)new_val };
+	struct rj_record rec = {.op = RJ_WRITE,
+				.fmt = fmt,
+				.path = (char *)path,
+				.old_val = (char *)old_val,
+				.new_val = (char *)new_val};
 
 	return rj_append(w, &rec, e);
 }
@@ -404,7 +409,7 @@ bool rj_values_equal(enum rj_fmt fmt, const char *a, const char *b)
 static int rj_restore_write(const struct rj_record *r, const struct tl_path *p,
 			    const struct hk_io *io, struct hk_report *rep)
 {
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
 	char *cur = NULL;
 	int ret = 0;
 
@@ -448,10 +453,12 @@ static int rj_restore_affinity(const struct rj_record *r, const struct tl_path *
 	int ret;
 
 	if (!rj_same_task(p, r->pid, r->comm) || io->get_affinity(io->ctx, p, r->pid, &cur) < 0) {
-		hk_report_add(rep, HK_NOTE_INFO, "journal", r->path, "task gone, nothing to restore");
+		hk_report_add(rep, HK_NOTE_INFO, "journal", r->path,
+			      "task gone, nothing to restore");
 		return 0;
 	}
-	if (cpulist_parse(r->old_val, &want, NULL) < 0 || cpulist_parse(r->new_val, &ours, NULL) < 0)
+	if (cpulist_parse(r->old_val, &want, NULL) < 0 ||
+	    cpulist_parse(r->new_val, &ours, NULL) < 0)
 		return hk_report_add(rep, HK_NOTE_ERROR, "journal", r->path, "bad cpulist"), 1;
 	if (cpuset_equal(&cur, &want))
 		return 0;
@@ -467,7 +474,8 @@ static int rj_restore_affinity(const struct rj_record *r, const struct tl_path *
 		hk_report_add(rep, HK_NOTE_ERROR, "journal", r->path, "%s", strerror(-ret));
 		return 1;
 	}
-	hk_report_add(rep, HK_NOTE_RESTORED, "journal", r->path, "%s -> %s", r->new_val, r->old_val);
+	hk_report_add(rep, HK_NOTE_RESTORED, "journal", r->path, "%s -> %s", r->new_val,
+		      r->old_val);
 	return 0;
 }
 

@@ -26,7 +26,7 @@
 #include "hk-report.h"
 #include "path.h"
 
-#define RJ_FILE "restore.journal"
+#define RJ_FILE	  "restore.journal"
 #define RJ_SCHEMA "tlbiso.rj/1"
 
 enum rj_op {
@@ -47,11 +47,11 @@ enum rj_fmt {
 struct rj_record {
 	enum rj_op op;
 	enum rj_fmt fmt;
-	char *path;	/* live path, or "task:<pid>:<comm>:affinity" */
+	char *path; /* live path, or "task:<pid>:<comm>:affinity" */
 	char *old_val;
 	char *new_val;
-	pid_t pid;	/* RJ_AFFINITY */
-	char comm[65];	/* RJ_AFFINITY, as in /proc/<pid>/comm */
+	pid_t pid;     /* RJ_AFFINITY */
+	char comm[65]; /* RJ_AFFINITY, as in /proc/<pid>/comm */
 };
 
 struct rj_list {

@@ -81,7 +81,7 @@ static void fx_rmtree(const char *dir)
 }
 
 #define FX_MAX_FAIL 8
-#define FX_MAX_LOG 256
+#define FX_MAX_LOG  256
 
 /* A write hook: fails writes to chosen paths with chosen errnos, logs the rest. */
 struct fx_io {

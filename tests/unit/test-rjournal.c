@@ -74,11 +74,14 @@ static int count_kind(const struct hk_report *r, enum hk_note_kind k)
 static void test_append_and_load(void **state)
 {
 	struct fixture *fx = *state;
-	struct rj_record task = { .op = RJ_AFFINITY, .fmt = RJ_FMT_CPULIST, .pid = 42,
-				  .path = "task:42:rcuop/3:affinity", .old_val = "0-3",
-				  .new_val = "0-1" };
-	struct rj_record dir = { .op = RJ_MKDIR, .path = "/sys/fs/cgroup/x", .old_val = "",
-				 .new_val = "" };
+	struct rj_record task = {.op = RJ_AFFINITY,
+				 .fmt = RJ_FMT_CPULIST,
+				 .pid = 42,
+				 .path = "task:42:rcuop/3:affinity",
+				 .old_val = "0-3",
+				 .new_val = "0-1"};
+	struct rj_record dir = {
+		.op = RJ_MKDIR, .path = "/sys/fs/cgroup/x", .old_val = "", .new_val = ""};
 	struct rj_writer w;
 	struct rj_list l;
 	char file[PATH_MAX];
@@ -87,7 +90,8 @@ static void test_append_and_load(void **state)
 	strcpy(task.comm, "rcuop/3");
 	assert_int_equal(rj_open(&w, fx->run, "b0075eed", &e), 0);
 	assert_int_equal(rj_append_write(&w, RJ_FMT_INT, "/proc/sys/vm/stat_interval", "1",
-					 "10\"quoted\\", &e), 0);
+					 "10\"quoted\\", &e),
+			 0);
 	assert_int_equal(rj_append(&w, &task, &e), 0);
 	assert_int_equal(rj_append(&w, &dir, &e), 0);
 	rj_close(&w);
@@ -122,7 +126,8 @@ static void test_torn_last_line(void **state)
 	fx_read(fx->run, RJ_FILE, text, sizeof(text));
 	len = strlen(text);
 	line2 = (size_t)(strrchr(text, '\n') - text);
-	line2 = (size_t)((char *)memrchr(text, '\n', line2) - text) + 1; /* start of the last record */
+	line2 = (size_t)((char *)memrchr(text, '\n', line2) - text) +
+		1; /* start of the last record */
 	for (size_t cut = line2; cut < len; cut++) {
 		assert_int_equal(rj_parse(text, cut, &l, &e), 0);
 		assert_int_equal(l.n, 1);
@@ -227,8 +232,9 @@ static void test_unmade_change_is_skipped(void **state)
 	struct tl_err e;
 
 	assert_int_equal(rj_open(&w, fx->run, "b0075eed", &e), 0);
-	assert_int_equal(rj_append_write(&w, RJ_FMT_CPUMASK, "/proc/irq/default_smp_affinity",
-					 "f", "3", &e), 0);
+	assert_int_equal(
+		rj_append_write(&w, RJ_FMT_CPUMASK, "/proc/irq/default_smp_affinity", "f", "3", &e),
+		0);
 	rj_close(&w);
 	fx_write(fx->root, "proc/irq/default_smp_affinity", "0000000f\n");
 	assert_int_equal(rj_restore(fx->run, &fx->p, &fx->io.io, &fx->rep, &e), 0);
@@ -248,8 +254,7 @@ static void test_other_boot_set_aside(void **state)
 	journaled(fx, &w, RJ_FMT_INT, "/proc/sys/vm/stat_interval", "10");
 	rj_close(&w);
 	assert_int_equal(rj_restore(fx->run, &fx->p, &fx->io.io, &fx->rep, &e), 0);
-	assert_string_equal(fx_read(fx->root, "proc/sys/vm/stat_interval", buf, sizeof(buf)),
-			    "10");
+	assert_string_equal(fx_read(fx->root, "proc/sys/vm/stat_interval", buf, sizeof(buf)), "10");
 	assert_false(rj_exists(fx->run));
 	assert_true(fx_read(fx->run, RJ_FILE ".stale", buf, sizeof(buf))[0] != '\0');
 }
@@ -280,8 +285,8 @@ static void test_values_equal(void **state)
 	assert_true(rj_values_equal(RJ_FMT_CPULIST, "0,1", "0-1"));
 	assert_true(rj_values_equal(RJ_FMT_INT, "010", "8"));
 	assert_false(rj_values_equal(RJ_FMT_INT, "", "0"));
-	assert_true(rj_values_equal(RJ_FMT_PARTITION, "isolated invalid (Cpu list empty)",
-				    "isolated"));
+	assert_true(
+		rj_values_equal(RJ_FMT_PARTITION, "isolated invalid (Cpu list empty)", "isolated"));
 	assert_false(rj_values_equal(RJ_FMT_PARTITION, "isolated", "member"));
 	assert_false(rj_values_equal(RJ_FMT_STR, "a", "a "));
 }
