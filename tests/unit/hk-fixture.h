@@ -19,7 +19,7 @@
 #include "hk-io.h"
 
 /* Create every directory of a path below dir. */
-static void fx_mkdirs(const char *dir, const char *rel)
+static inline void fx_mkdirs(const char *dir, const char *rel)
 {
 	char path[2048];
 
@@ -34,7 +34,7 @@ static void fx_mkdirs(const char *dir, const char *rel)
 }
 
 /* Write a file (creating its directories) under dir. */
-static void fx_write(const char *dir, const char *rel, const char *text)
+static inline void fx_write(const char *dir, const char *rel, const char *text)
 {
 	char path[2048], parent[1024];
 	FILE *f;
@@ -53,7 +53,7 @@ static void fx_write(const char *dir, const char *rel, const char *text)
 }
 
 /* Read a file under dir into out (whole, as is). */
-static char *fx_read(const char *dir, const char *rel, char *out, size_t outsz)
+static inline char *fx_read(const char *dir, const char *rel, char *out, size_t outsz)
 {
 	char path[2048];
 	size_t n = 0;
@@ -71,7 +71,7 @@ static char *fx_read(const char *dir, const char *rel, char *out, size_t outsz)
 }
 
 /* Remove a tree (tests only; the paths are our mkdtemp directories). */
-static void fx_rmtree(const char *dir)
+static inline void fx_rmtree(const char *dir)
 {
 	char cmd[1100];
 
@@ -103,8 +103,8 @@ struct fx_io {
 	bool pinned[16];
 };
 
-static int fx_io_write(void *ctx, const struct tl_path *p, const char *path, const char *val,
-		       struct tl_err *e)
+static inline int fx_io_write(void *ctx, const struct tl_path *p, const char *path, const char *val,
+			      struct tl_err *e)
 {
 	struct fx_io *f = ctx;
 
@@ -120,7 +120,7 @@ static int fx_io_write(void *ctx, const struct tl_path *p, const char *path, con
 	return tl_path_write(p, path, val, e);
 }
 
-static int fx_task(struct fx_io *f, pid_t pid)
+static inline int fx_task(struct fx_io *f, pid_t pid)
 {
 	for (int i = 0; i < f->ntasks; i++)
 		if (f->pids[i] == pid)
@@ -128,7 +128,7 @@ static int fx_task(struct fx_io *f, pid_t pid)
 	return -1;
 }
 
-static int fx_io_get_aff(void *ctx, const struct tl_path *p, pid_t pid, struct cpuset *out)
+static inline int fx_io_get_aff(void *ctx, const struct tl_path *p, pid_t pid, struct cpuset *out)
 {
 	struct fx_io *f = ctx;
 	int i = fx_task(f, pid);
@@ -139,7 +139,8 @@ static int fx_io_get_aff(void *ctx, const struct tl_path *p, pid_t pid, struct c
 	return 0;
 }
 
-static int fx_io_set_aff(void *ctx, const struct tl_path *p, pid_t pid, const struct cpuset *s)
+static inline int fx_io_set_aff(void *ctx, const struct tl_path *p, pid_t pid,
+				const struct cpuset *s)
 {
 	struct fx_io *f = ctx;
 	int i = fx_task(f, pid);
@@ -154,7 +155,7 @@ static int fx_io_set_aff(void *ctx, const struct tl_path *p, pid_t pid, const st
 	return 0;
 }
 
-static void fx_io_init(struct fx_io *f)
+static inline void fx_io_init(struct fx_io *f)
 {
 	const struct hk_io *def = hk_io_default();
 
@@ -166,7 +167,7 @@ static void fx_io_init(struct fx_io *f)
 	f->io.set_affinity = fx_io_set_aff;
 }
 
-static void fx_io_fail(struct fx_io *f, const char *path, int err)
+static inline void fx_io_fail(struct fx_io *f, const char *path, int err)
 {
 	snprintf(f->fail[f->nfail].path, sizeof(f->fail[0].path), "%s", path);
 	f->fail[f->nfail++].err = err;
