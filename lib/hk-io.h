@@ -41,4 +41,10 @@ const struct hk_io *hk_io_default(void);
  */
 int hk_io_read(const struct tl_path *p, const char *path, char **out, struct tl_err *e);
 
+/*
+ * The same, untrimmed: the journal keeps a value byte for byte ("0-3\n"),
+ * which the kernel accepts back on write, so a restore is exact.
+ */
+int hk_io_read_raw(const struct tl_path *p, const char *path, char **out, struct tl_err *e);
+
 #endif

@@ -41,7 +41,7 @@ int hk_set(struct hk_state *s, enum rj_fmt fmt, const char *path, const char *va
 	char *cur = NULL;
 	int r;
 
-	r = hk_io_read(s->p, path, &cur, e);
+	r = hk_io_read_raw(s->p, path, &cur, e); /* journaled byte for byte */
 	if (r < 0)
 		return r;
 	if (rj_values_equal(fmt, cur, val)) {

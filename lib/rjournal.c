@@ -385,7 +385,20 @@ static bool sets_equal(enum rj_fmt fmt, const char *a, const char *b)
 	return cpuset_equal(&sa, &sb);
 }
 
-bool rj_values_equal(enum rj_fmt fmt, const char *a, const char *b)
+/* Copy without trailing blanks: "0-3\n" as read equals "0-3" as written. */
+static char *rj_trimmed(const char *s)
+{
+	size_t n = strlen(s);
+	char *t;
+
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	t = strndup(s, n);
+	return t;
+}
+
+/* Compare two trimmed values under fmt. */
+static bool rj_equal_trimmed(enum rj_fmt fmt, const char *a, const char *b)
 {
 	size_t la, lb;
 	char *end;
@@ -405,6 +418,16 @@ bool rj_values_equal(enum rj_fmt fmt, const char *a, const char *b)
 	}
 }
 
+bool rj_values_equal(enum rj_fmt fmt, const char *a, const char *b)
+{
+	char *ta = rj_trimmed(a), *tb = rj_trimmed(b);
+	bool eq = ta && tb && rj_equal_trimmed(fmt, ta, tb);
+
+	free(ta);
+	free(tb);
+	return eq;
+}
+
 /* Put a file value back when it still holds ours; leave someone else's change alone. */
 static int rj_restore_write(const struct rj_record *r, const struct tl_path *p,
 			    const struct hk_io *io, struct hk_report *rep)
@@ -413,7 +436,7 @@ static int rj_restore_write(const struct rj_record *r, const struct tl_path *p,
 	char *cur = NULL;
 	int ret = 0;
 
-	if (hk_io_read(p, r->path, &cur, &e) < 0) {
+	if (hk_io_read(p, r->path, &cur, &e) < 0) { /* trimmed: it is compared and shown */
 		hk_report_add(rep, HK_NOTE_INFO, "journal", r->path, "gone, nothing to restore");
 		return 0;
 	}

@@ -21,7 +21,7 @@
 /* Create every directory of a path below dir. */
 static inline void fx_mkdirs(const char *dir, const char *rel)
 {
-	char path[2048];
+	char path[4400];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
 	for (char *s = path + strlen(dir) + 1; *s; s++)
@@ -36,7 +36,7 @@ static inline void fx_mkdirs(const char *dir, const char *rel)
 /* Write a file (creating its directories) under dir. */
 static inline void fx_write(const char *dir, const char *rel, const char *text)
 {
-	char path[2048], parent[1024];
+	char path[4400], parent[4300];
 	FILE *f;
 
 	snprintf(parent, sizeof(parent), "%s", rel);

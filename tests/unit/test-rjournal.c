@@ -288,7 +288,8 @@ static void test_values_equal(void **state)
 	assert_true(
 		rj_values_equal(RJ_FMT_PARTITION, "isolated invalid (Cpu list empty)", "isolated"));
 	assert_false(rj_values_equal(RJ_FMT_PARTITION, "isolated", "member"));
-	assert_false(rj_values_equal(RJ_FMT_STR, "a", "a "));
+	assert_true(rj_values_equal(RJ_FMT_STR, "a\n", "a"));
+	assert_false(rj_values_equal(RJ_FMT_STR, "a", " a"));
 }
 
 /* No journal: nothing to do, no error. */
