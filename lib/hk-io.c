@@ -111,10 +111,9 @@ const struct hk_io *hk_io_default(void)
 	return &io;
 }
 
-int hk_io_read(const struct tl_path *p, const char *path, char **out, struct tl_err *e)
+int hk_io_read_raw(const struct tl_path *p, const char *path, char **out, struct tl_err *e)
 {
 	struct tl_buf b = {0};
-	size_t n;
 	int r;
 
 	r = tl_path_read_buf(p, path, &b, e);
@@ -122,10 +121,21 @@ int hk_io_read(const struct tl_path *p, const char *path, char **out, struct tl_
 		tl_buf_free(&b);
 		return r;
 	}
-	n = b.len;
-	while (n > 0 && (b.data[n - 1] == '\n' || b.data[n - 1] == ' ' || b.data[n - 1] == '\t'))
-		n--;
-	b.data[n] = '\0';
 	*out = b.data; /* hand the buffer over */
+	return 0;
+}
+
+int hk_io_read(const struct tl_path *p, const char *path, char **out, struct tl_err *e)
+{
+	size_t n;
+	int r;
+
+	r = hk_io_read_raw(p, path, out, e);
+	if (r < 0)
+		return r;
+	n = strlen(*out);
+	while (n > 0 && ((*out)[n - 1] == '\n' || (*out)[n - 1] == ' ' || (*out)[n - 1] == '\t'))
+		n--;
+	(*out)[n] = '\0';
 	return 0;
 }

@@ -21,7 +21,7 @@
 /* Create every directory of a path below dir. */
 static inline void fx_mkdirs(const char *dir, const char *rel)
 {
-	char path[4400];
+	char path[8800];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
 	for (char *s = path + strlen(dir) + 1; *s; s++)
@@ -55,7 +55,7 @@ static inline void fx_write(const char *dir, const char *rel, const char *text)
 /* Read a file under dir into out (whole, as is). */
 static inline char *fx_read(const char *dir, const char *rel, char *out, size_t outsz)
 {
-	char path[2048];
+	char path[4400];
 	size_t n = 0;
 	FILE *f;
 
@@ -73,7 +73,7 @@ static inline char *fx_read(const char *dir, const char *rel, char *out, size_t 
 /* Remove a tree (tests only; the paths are our mkdtemp directories). */
 static inline void fx_rmtree(const char *dir)
 {
-	char cmd[1100];
+	char cmd[4200];
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
