@@ -5,8 +5,13 @@
  * just before or just after its N-th write, or slow every write down so
  * that a kill from outside lands anywhere, inside a journal append too.
  *
- *   hk-killer apply|replay|restore --sysroot DIR --runtime-dir DIR
+ *   hk-killer apply|replay|restore|run --sysroot DIR --runtime-dir DIR
  *             [--die-at N] [--delay-us US] [--isolate LIST --housekeeping LIST]
+ *             [--interval-ms MS]
+ *
+ * "run" stands in for the daemon's loop in the VM scenarios until tlbisod
+ * wires the hooks: hk_start, "ready" on stdout, hk_tick every interval, and
+ * hk_stop on SIGTERM; every note goes to stderr as the daemon would log it.
  */
 #include "config.h"
 
@@ -16,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "housekeeping.h"
@@ -78,6 +84,31 @@ static void killer_print(const struct hk_report *r)
 			r->items[i].knob, r->items[i].what, r->items[i].msg);
 }
 
+/* The daemon's part, minimally: tick until SIGTERM or SIGINT, then restore. */
+static int killer_loop(struct hk_state *st, int interval_ms)
+{
+	struct timespec ts = {interval_ms / 1000, (interval_ms % 1000) * 1000000L};
+	struct hk_report rep = {0};
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	printf("ready\n");
+	fflush(stdout);
+	while ((sig = sigtimedwait(&set, NULL, &ts)) < 0) {
+		hk_report_reset(&rep);
+		hk_tick(st, &rep);
+		killer_print(&rep);
+	}
+	hk_report_reset(&rep);
+	hk_stop(st, &rep);
+	killer_print(&rep);
+	hk_report_free(&rep);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -87,6 +118,7 @@ int main(int argc, char **argv)
 		{"delay-us", required_argument, NULL, 'u'},
 		{"isolate", required_argument, NULL, 'i'},
 		{"housekeeping", required_argument, NULL, 'k'},
+		{"interval-ms", required_argument, NULL, 'I'},
 		{NULL, 0, NULL, 0},
 	};
 	struct killer k = {.io = *hk_io_default()};
@@ -97,7 +129,8 @@ int main(int argc, char **argv)
 	struct cpuset siso, shk;
 	struct tl_err e = {0};
 	struct tl_path p;
-	int c, r;
+	int c, r, interval_ms = 1000;
+	sigset_t block;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -119,6 +152,9 @@ int main(int argc, char **argv)
 		case 'k':
 			hk = optarg;
 			break;
+		case 'I':
+			interval_ms = atoi(optarg);
+			break;
 		default:
 			return 2;
 		}
@@ -132,8 +168,13 @@ int main(int argc, char **argv)
 	    cpulist_parse(hk, &shk, &e) < 0)
 		return fprintf(stderr, "hk-killer: %s\n", e.msg), 2;
 	hk_config_defaults(&conf);
-	conf.apply = !strcmp(mode, "apply");
-	conf.kthreads = false; /* task affinity cannot be faked in a sysroot */
+	conf.apply = !strcmp(mode, "apply") || !strcmp(mode, "run");
+	conf.kthreads = p.live; /* task affinity cannot be faked in a sysroot */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	if (!strcmp(mode, "run"))
+		sigprocmask(SIG_BLOCK, &block, NULL);
 	conf.timer_migration = conf.rt_runtime_us = true;
 	st.io = &k.io;
 	if (!strcmp(mode, "restore"))
@@ -143,6 +184,8 @@ int main(int argc, char **argv)
 	killer_print(&rep);
 	if (r < 0)
 		fprintf(stderr, "hk-killer: %s\n", e.msg);
+	else if (!strcmp(mode, "run"))
+		r = killer_loop(&st, interval_ms > 0 ? interval_ms : 1000);
 	hk_report_free(&rep);
 	tl_path_fini(&p);
 	return r < 0 || rep.count[HK_NOTE_ERROR] ? 1 : 0;
