@@ -2,7 +2,8 @@
 /*
  * IRQ affinity: every movable IRQ whose affinity reaches an isolated CPU is
  * narrowed to housekeeping CPUs, and default_smp_affinity is set so new IRQs
- * start there. Managed and per-CPU IRQs answer EIO: reported, not errors.
+ * start there. Managed and per-CPU IRQs are refused (EIO in kernel/irq/proc.c;
+ * EPERM seen from a virtio-blk queue vector on 6.18): reported, not errors.
  */
 #include "config.h"
 
@@ -17,7 +18,7 @@
 
 #define KNOB "irq_affinity"
 
-/* Whether the kernel already refused this IRQ: no point asking every interval. */
+/* Whether the kernel already refused this IRQ: no point asking (and reporting) every interval. */
 static bool irq_is_fixed(const struct hk_irq_fixed *f, int irq)
 {
 	for (int i = 0; i < f->n; i++)
@@ -74,18 +75,19 @@ static int irq_move(struct hk_state *s, const struct irq_affinity *a, bool drift
 	snprintf(path, sizeof(path), "/proc/irq/%d/smp_affinity_list", a->irq);
 	irq_label(a, label, sizeof(label));
 	ret = hk_set(s, RJ_FMT_CPULIST, path, val, &e);
-	if (ret == -EIO && !s->journal_failed) {
-		irq_mark_fixed(&s->unmovable, a->irq);
+	if (ret < 0 && ret != -ENOENT && !s->journal_failed)
+		irq_mark_fixed(&s->unmovable, a->irq); /* report once, not every interval */
+	if ((ret == -EIO || ret == -EPERM) && !s->journal_failed)
 		hk_report_add(r, HK_NOTE_UNMOVABLE, KNOB, label,
-			      "managed or per-CPU: the kernel refuses to move it (EIO)");
-	} else if (ret < 0 && ret != -ENOENT && !s->journal_failed) {
+			      "managed or per-CPU: the kernel refuses to move it (%s)",
+			      ret == -EIO ? "EIO" : "EPERM");
+	else if (ret < 0 && ret != -ENOENT && !s->journal_failed)
 		hk_report_add(r, HK_NOTE_ERROR, KNOB, label, "%s", e.msg);
-	} else if (ret > 0) {
+	else if (ret > 0)
 		hk_report_add(r, drift ? HK_NOTE_DRIFT : HK_NOTE_APPLIED, KNOB, label,
 			      drift ? "new or moved back onto isolated CPUs: moved to %s"
 				    : "moved to %s",
 			      val);
-	}
 	return ret > 0;
 }
 
@@ -148,7 +150,7 @@ int hk_irq_apply(struct hk_state *s, struct hk_report *r)
 	moved = irq_sweep(s, false, r);
 	if (moved >= 0)
 		hk_report_add(r, HK_NOTE_INFO, KNOB, "/proc/irq",
-			      "%d IRQ(s) moved to housekeeping CPUs, %d unmovable", moved,
+			      "%d IRQ(s) moved to housekeeping CPUs, %d left where they are", moved,
 			      s->unmovable.n);
 	return moved < 0 ? moved : 0;
 }

@@ -206,8 +206,10 @@ static void test_managed_irq_eio(void **state)
 	int writes;
 
 	fx_io_fail(&fx->io, "/proc/irq/25/smp_affinity_list", EIO);
+	fx_io_fail(&fx->io, "/proc/irq/30/smp_affinity_list", EPERM);
 	assert_int_equal(start(fx), 0);
 	assert_true(has_note(&fx->rep, HK_NOTE_UNMOVABLE, "irq 25 (nvme0q1)"));
+	assert_true(has_note(&fx->rep, HK_NOTE_UNMOVABLE, "irq 30 (virtio0-input.0)"));
 	assert_int_equal(fx->rep.count[HK_NOTE_ERROR], 0);
 	assert_string_equal(rd(fx, "proc/irq/24/smp_affinity_list"), "0-1");
 	writes = fx->io.nwrites;
