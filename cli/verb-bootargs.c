@@ -68,6 +68,7 @@ static int ba_opts(struct verb_ctx *ctx, int argc, char **argv, struct ba_args *
 	};
 	int c;
 
+	opterr = 0; /* our own message, in the util-linux form */
 	while ((c = getopt_long(argc, argv, "c:ab:jh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -100,7 +101,9 @@ static int ba_opts(struct verb_ctx *ctx, int argc, char **argv, struct ba_args *
 			a->bl_given = true;
 			break;
 		default:
-			return verb_usage_error(ctx, "bootargs", "unknown option");
+			return verb_usage_error(ctx, "bootargs",
+						"unrecognized option or missing argument: '%s'",
+						argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

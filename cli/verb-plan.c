@@ -67,6 +67,7 @@ static int plan_opts(struct verb_ctx *ctx, int argc, char **argv, struct plan_re
 	};
 	int c;
 
+	opterr = 0; /* our own message, in the util-linux form */
 	while ((c = getopt_long(argc, argv, "i:r:jh", opts, NULL)) != -1) {
 		if (c == 'h')
 			return plan_usage(), TL_EXIT_OK;
@@ -84,7 +85,9 @@ static int plan_opts(struct verb_ctx *ctx, int argc, char **argv, struct plan_re
 		} else if (c == 'j') {
 			*json = true;
 		} else {
-			return verb_usage_error(ctx, "plan", "unknown option");
+			return verb_usage_error(ctx, "plan",
+						"unrecognized option or missing argument: '%s'",
+						argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

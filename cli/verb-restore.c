@@ -54,6 +54,7 @@ int verb_restore(struct verb_ctx *ctx, int argc, char **argv)
 	struct tl_path p;
 	int c, r;
 
+	opterr = 0; /* our own message, in the util-linux form */
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'h')
 			return restore_usage(), TL_EXIT_OK;
@@ -62,7 +63,9 @@ int verb_restore(struct verb_ctx *ctx, int argc, char **argv)
 		else if (c == 'S')
 			sysroot = optarg;
 		else
-			return verb_usage_error(ctx, "restore", "unknown option");
+			return verb_usage_error(ctx, "restore",
+						"unrecognized option or missing argument: '%s'",
+						argv[optind - 1]);
 	}
 	if (optind < argc)
 		return verb_usage_error(ctx, "restore", "unexpected argument '%s'", argv[optind]);
