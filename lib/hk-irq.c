@@ -79,8 +79,10 @@ static int irq_move(struct hk_state *s, const struct irq_affinity *a, bool drift
 		irq_mark_fixed(&s->unmovable, a->irq); /* report once, not every interval */
 	if ((ret == -EIO || ret == -EPERM) && !s->journal_failed)
 		hk_report_add(r, HK_NOTE_UNMOVABLE, KNOB, label,
-			      "managed or per-CPU: the kernel refuses to move it (%s)",
-			      ret == -EIO ? "EIO" : "EPERM");
+			      ret == -EIO
+				      ? "managed or per-CPU: the kernel refuses to move it (EIO)"
+				      : "the kernel refuses to move it (EPERM): managed, or we "
+					"lack CAP_SYS_ADMIN");
 	else if (ret < 0 && ret != -ENOENT && !s->journal_failed)
 		hk_report_add(r, HK_NOTE_ERROR, KNOB, label, "%s", e.msg);
 	else if (ret > 0)

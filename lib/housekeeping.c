@@ -183,10 +183,13 @@ int hk_start(struct hk_state *s, const struct hk_config *conf, const struct tl_p
 		return 0;
 	s->active = true;
 	r = hk_apply_knobs(s, out);
-	if (r < 0)
+	if (r < 0) {
+		/* Change nothing rather than something unjournaled: undo what was applied. */
+		hk_stop(s, out);
 		return tl_err_set(e, EIO,
-				  "housekeeping: the journal cannot be written, "
-				  "stopped applying (everything applied so far is journaled)");
+				  "housekeeping: the journal cannot be written: "
+				  "stopped, and restored what was applied");
+	}
 	return 0;
 }
 

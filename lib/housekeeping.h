@@ -71,8 +71,9 @@ void hk_config_defaults(struct hk_config *c);
 /*
  * Replay a journal left by a crash (restoring the originals first), then
  * apply every enabled knob. Per-knob failures are notes in the report, not
- * errors; an error is returned only when nothing may be changed (the journal
- * cannot be written), and then nothing was.
+ * errors; an error is returned only when nothing may be changed (bad sets,
+ * an unreadable old journal, a journal that cannot be written), and then
+ * nothing is left changed. On a config reload: hk_stop, then hk_start.
  */
 int hk_start(struct hk_state *s, const struct hk_config *conf, const struct tl_path *p,
 	     const struct cpuset *isolated, const struct cpuset *housekeeping,

@@ -332,6 +332,34 @@ static void test_journal_unwritable(void **state)
 		assert_string_equal(rd(fx, files[i]), fx->snap[i]);
 }
 
+static struct fixture *journal_victim;
+
+/* After the third write, the journal's descriptor goes bad: the next append fails. */
+static int write_then_break_journal(void *ctx, const struct tl_path *p, const char *path,
+				    const char *val, struct tl_err *e)
+{
+	int r = fx_io_write(ctx, p, path, val, e);
+
+	if (journal_victim->io.nwrites == 3)
+		close(journal_victim->st.jw.fd);
+	return r;
+}
+
+/* The journal fails mid-apply (disk full): stop there and undo, leave nothing changed. */
+static void test_journal_fails_mid_apply(void **state)
+{
+	struct fixture *fx = *state;
+	struct tl_err e = {0};
+
+	journal_victim = fx;
+	fx->io.io.write = write_then_break_journal;
+	assert_true(hk_start(&fx->st, &fx->conf, &fx->p, &fx->iso, &fx->hk, fx->run, &fx->rep, &e) <
+		    0);
+	assert_non_null(strstr(e.msg, "restored what was applied"));
+	assert_int_equal(fx->io.nwrites, 3 + 3); /* three applied, three restored */
+	assert_all_restored(fx);
+}
+
 /* Someone changes a value after us: stop leaves theirs. */
 static void test_foreign_at_stop(void **state)
 {
@@ -505,11 +533,22 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		T(test_apply_and_stop),	    T(test_managed_irq_eio),	T(test_fault_eio),
-		T(test_fault_einval),	    T(test_fault_eacces),	T(test_drift),
-		T(test_replay_after_crash), T(test_journal_unwritable), T(test_foreign_at_stop),
-		T(test_one_knob),	    T(test_coexist_irqbalance), T(test_coexist_warn),
-		T(test_coexist_tuned),	    T(test_cpuset_partition),	T(test_bad_sets),
+		T(test_apply_and_stop),
+		T(test_managed_irq_eio),
+		T(test_fault_eio),
+		T(test_fault_einval),
+		T(test_fault_eacces),
+		T(test_drift),
+		T(test_replay_after_crash),
+		T(test_journal_unwritable),
+		T(test_journal_fails_mid_apply),
+		T(test_foreign_at_stop),
+		T(test_one_knob),
+		T(test_coexist_irqbalance),
+		T(test_coexist_warn),
+		T(test_coexist_tuned),
+		T(test_cpuset_partition),
+		T(test_bad_sets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
