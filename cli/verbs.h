@@ -29,6 +29,10 @@ struct verb {
 	const char *summary; /* one line for the usage text */
 };
 
+/* The verbs, each in cli/verb-<name>.c. */
+int verb_check(struct verb_ctx *ctx, int argc, char **argv);
+int verb_interrupts(struct verb_ctx *ctx, int argc, char **argv);
+int verb_snapshot(struct verb_ctx *ctx, int argc, char **argv);
 /* Housekeeping verbs (cli/verb-plan.c, verb-bootargs.c, verb-restore.c). */
 int verb_plan(struct verb_ctx *ctx, int argc, char **argv);
 int verb_bootargs(struct verb_ctx *ctx, int argc, char **argv);

@@ -40,6 +40,7 @@ static bool cl_key_eq(const char *a, const char *b)
 	return *a == *b;
 }
 
+/* The kernel separates parameters with any isspace() byte, not just spaces. */
 static const char *cl_skip_spaces(const char *s)
 {
 	while (isspace((unsigned char)*s))
@@ -127,6 +128,7 @@ static bool cl_cpulist(struct cmdline *c, const char *key, const char *val, stru
 	return true;
 }
 
+/* nohz_full=<cpulist>: the CPUs whose tick stops, the heart of the isolated set. */
 static void cl_nohz_full(struct cmdline *c, const char *key, const char *val)
 {
 	struct cpuset s;
@@ -198,11 +200,13 @@ static void cl_rcu_nocbs(struct cmdline *c, const char *key, const char *val)
 	}
 }
 
+/* rcu_nocb_poll: offload kthreads poll instead of being woken (no wake-up IPIs). */
 static void cl_rcu_nocb_poll(struct cmdline *c, const char *key, const char *val)
 {
 	c->rcu_nocb_poll = true;
 }
 
+/* irqaffinity=<cpulist>: where new IRQs go by default; check compares it to housekeeping. */
 static void cl_irqaffinity(struct cmdline *c, const char *key, const char *val)
 {
 	struct cpuset s;
@@ -213,6 +217,7 @@ static void cl_irqaffinity(struct cmdline *c, const char *key, const char *val)
 	}
 }
 
+/* pti=on|off|auto; anything else is refused by the kernel, so only warned about. */
 static void cl_pti(struct cmdline *c, const char *key, const char *val)
 {
 	if (val && !strcmp(val, "on"))
@@ -225,6 +230,7 @@ static void cl_pti(struct cmdline *c, const char *key, const char *val)
 		cl_warn(c, "pti=%s: expected on, off or auto", val ? val : "");
 }
 
+/* nopti: the old spelling of pti=off. */
 static void cl_nopti(struct cmdline *c, const char *key, const char *val)
 {
 	c->pti = PTI_FORCE_OFF;
@@ -254,6 +260,7 @@ static bool cl_clears_invlpgb(const char *val)
 	return false;
 }
 
+/* clearcpuid=<bits>: kept raw for evidence; INVLPGB among them defeats deferral. */
 static void cl_clearcpuid(struct cmdline *c, const char *key, const char *val)
 {
 	if (!val) {

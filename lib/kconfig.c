@@ -150,6 +150,8 @@ static void kc_sort(struct kconfig *k)
 {
 	size_t out = 0;
 
+	if (k->n == 0)
+		return; /* entries may be NULL, which qsort() must not see */
 	qsort(k->entries, k->n, sizeof(*k->entries), kc_cmp);
 	for (size_t i = 0; i < k->n; i++) {
 		if (i + 1 < k->n && !strcmp(k->entries[i].name, k->entries[i + 1].name))
