@@ -100,19 +100,41 @@ static bool irq_needs_move(const struct hk_state *s, const struct irq_affinity *
 	       !irq_is_fixed(&s->unmovable, a->irq);
 }
 
-/* One pass over /proc/irq: names from /proc/interrupts when it parses. */
+/* Whether any IRQ of the list needs a move (the common tick finds none). */
+static bool irq_any_needs_move(const struct hk_state *s, const struct irq_affinity_list *l)
+{
+	for (int i = 0; i < l->n; i++)
+		if (irq_needs_move(s, &l->items[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Read /proc/irq; names from /proc/interrupts only when something is to be
+ * moved: a quiet tick (the usual one) skips parsing /proc/interrupts.
+ */
+static int irq_read(struct hk_state *s, struct irq_affinity_list *l, struct irq_table *t,
+		    struct tl_err *e)
+{
+	int r = irqinfo_read(l, s->p, NULL, e);
+
+	if (r < 0 || !irq_any_needs_move(s, l) || irq_table_read(t, s->p, NULL) < 0)
+		return r;
+	return irqinfo_read(l, s->p, t, e);
+}
+
+/* One pass over /proc/irq, moving what reaches an isolated CPU. */
 static int irq_sweep(struct hk_state *s, bool drift, struct hk_report *r)
 {
 	struct irq_affinity_list l = {0};
 	struct irq_table t;
 	struct tl_err e = {0};
-	bool named;
 	int moved = 0;
 
 	irq_table_init(&t);
-	named = irq_table_read(&t, s->p, NULL) == 0;
-	if (irqinfo_read(&l, s->p, named ? &t : NULL, &e) < 0) {
+	if (irq_read(s, &l, &t, &e) < 0) {
 		hk_report_add(r, HK_NOTE_ERROR, KNOB, "/proc/irq", "%s", e.msg);
+		irqinfo_free(&l);
 		irq_table_free(&t);
 		return -e.code;
 	}

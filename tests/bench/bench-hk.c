@@ -44,6 +44,12 @@ static void put(const char *root, const char *rel, const char *text)
 	snprintf(path, sizeof(path), "%s/%s", root, rel);
 	snprintf(dir, sizeof(dir), "%s", path);
 	*strrchr(dir, '/') = '\0';
+	for (char *c = dir + strlen(root) + 1; *c; c++)
+		if (*c == '/') {
+			*c = '\0';
+			mkdir(dir, 0755);
+			*c = '/';
+		}
 	mkdir(dir, 0755);
 	f = fopen(path, "w");
 	if (!f || fputs(text, f) < 0 || fclose(f) != 0)
