@@ -22,6 +22,7 @@ struct ba_args {
 	struct bootargs_opts o;
 };
 
+/* --help: to stdout, exit 0 (util-linux style). */
 static void ba_usage(void)
 {
 	fputs("Usage:\n"

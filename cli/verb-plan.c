@@ -10,6 +10,7 @@
 #include "plan.h"
 #include "verbs.h"
 
+/* --help: to stdout, exit 0 (util-linux style). */
 static void plan_usage(void)
 {
 	fputs("Usage:\n"

@@ -12,6 +12,7 @@
 #define RUNSTATEDIR "/run"
 #endif
 
+/* --help: to stdout, exit 0 (util-linux style). */
 static void restore_usage(void)
 {
 	fputs("Usage:\n"
