@@ -274,6 +274,10 @@ static int kc_load_boot(struct kconfig *k, const struct tl_path *p, const char *
 	char path[PATH_MAX];
 	int r;
 
+	/* a release is one path component: never let it walk elsewhere */
+	if (!*release || strchr(release, '/') || !strcmp(release, "..") || !strcmp(release, "."))
+		return tl_err_set(e, EINVAL, "kernel release \"%.64s\" is not a file name",
+				  release);
 	snprintf(path, sizeof(path), "/boot/config-%s", release);
 	if (!tl_path_exists(p, path))
 		return 0;

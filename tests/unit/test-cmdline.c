@@ -146,7 +146,9 @@ static void test_openshift_plus_and_duplicate(void **state)
 	assert_cpus(&c->nohz_full, "2-31,34-63");
 	assert_cpus(&c->rcu_nocbs, "2-31,34-63");
 	assert_string_equal(cmdline_get(c, "intel_pstate"), "disable");
-	assert_int_equal(c->nwarnings, 0);
+	/* the repeat differs in flags: the kernel would merge them, so say so */
+	assert_int_equal(c->nwarnings, 1);
+	assert_non_null(strstr(c->warnings[0], "isolcpus= given again with another value"));
 	free(c);
 }
 
@@ -200,7 +202,7 @@ static void test_warnings(void **state)
 {
 	struct cmdline *c = malloc(sizeof(*c));
 
-	parse_ok(c, "nohz_full=2-x isolcpus=bogus,2-3 irqaffinity= pti=maybe nohz_full "
+	parse_ok(c, "nohz_full=2-x isolcpus=b@d,2-3 irqaffinity= pti=maybe nohz_full "
 		    "isolcpus=domain rcu_nocbs=9-1");
 	assert_int_equal(c->nwarnings, 7);
 	assert_false(c->has_nohz_full);
@@ -209,13 +211,29 @@ static void test_warnings(void **state)
 	assert_false(c->has_rcu_nocbs);
 	assert_int_equal(c->pti, PTI_DEFAULT);
 	assert_non_null(strstr(c->warnings[0], "nohz_full=2-x"));
-	assert_non_null(strstr(c->warnings[1], "isolcpus=bogus,2-3: unknown flag"));
+	assert_non_null(strstr(c->warnings[1], "isolcpus=b@d,2-3: invalid flag \"b@d\""));
 	assert_non_null(strstr(c->warnings[2], "irqaffinity: no CPU list"));
 	assert_non_null(strstr(c->warnings[3], "pti=maybe"));
-	/* a bad repeat does not undo an earlier good one */
+	assert_non_null(strstr(c->warnings[4], "nohz_full: no CPU list"));
+	assert_non_null(strstr(c->warnings[5], "no CPU list after flag \"domain\""));
+	assert_non_null(strstr(c->warnings[6], "rcu_nocbs=9-1"));
+	/* a bad repeat does not undo an earlier good one, nor count as a repeat */
 	parse_ok(c, "nohz_full=2-3 nohz_full=zz");
 	assert_true(c->has_nohz_full);
 	assert_cpus(&c->nohz_full, "2-3");
+	assert_int_equal(c->nwarnings, 1);
+	/* an unknown flag of letters is skipped, as the kernel skips it */
+	parse_ok(c, "isolcpus=io_queue,managed_irq,4-5");
+	assert_true(c->has_isolcpus);
+	assert_int_equal(c->isolcpus_flags, ISOL_MANAGED_IRQ);
+	assert_cpus(&c->isolcpus, "4-5");
+	assert_int_equal(c->nwarnings, 1);
+	assert_non_null(strstr(c->warnings[0], "unknown flag \"io_queue\" skipped"));
+	/* a repeat with the same value is no news; a different list is */
+	parse_ok(c, "nohz_full=2-3 nohz_full=2-3");
+	assert_int_equal(c->nwarnings, 0);
+	parse_ok(c, "nohz_full=2-3 nohz_full=4-5");
+	assert_cpus(&c->nohz_full, "4-5");
 	assert_int_equal(c->nwarnings, 1);
 	free(c);
 }
@@ -287,6 +305,10 @@ static void test_limits(void **state)
 	memset(text, 'a', CMDLINE_MAX);
 	text[CMDLINE_MAX] = '\0';
 	assert_int_equal(cmdline_parse(c, text, &e), -E2BIG);
+	/* the longest line that fits, with the file's newline after it */
+	text[CMDLINE_MAX - 1] = '\n';
+	parse_ok(c, text);
+	assert_int_equal(c->ntokens, 1);
 	for (int i = 0; i < CMDLINE_MAX / 2; i++)
 		memcpy(text + 2 * i, "x ", 2);
 	text[CMDLINE_MAX - 1] = '\0';
@@ -318,6 +340,14 @@ static void test_read_sysroot(void **state)
 	assert_int_equal(tl_path_init(&p, dir, &e), 0);
 	assert_int_equal(cmdline_read(c, &p, &e), 0);
 	assert_cpus(&c->nohz_full, "2-3");
+	/* longer than the limit: refused, not cut */
+	f = fopen(path, "w");
+	for (int i = 0; i < CMDLINE_MAX / 8; i++)
+		fputs("quiet   ", f);
+	fputs("nohz_full=2\n", f);
+	fclose(f);
+	assert_int_equal(cmdline_read(c, &p, &e), -E2BIG);
+	assert_non_null(strstr(e.msg, "/proc/cmdline: command line of"));
 	unlink(path);
 	assert_true(cmdline_read(c, &p, &e) < 0);
 	tl_path_fini(&p);

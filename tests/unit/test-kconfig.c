@@ -171,6 +171,12 @@ static void test_boot_fallback(void **state)
 	assert_string_equal(k.path, "/boot/config-6.18.0");
 	assert_string_equal(kconfig_get(&k, "NO_HZ_FULL"), "n");
 	assert_int_equal(k.n, 1);
+	/* a release that is not a plain file name is refused */
+	assert_int_equal(kconfig_load(&k, &fx->p, "../../etc/x", &e), -EINVAL);
+	assert_int_equal(k.source, KCONFIG_NONE);
+	write_file(fx->dir, "proc/sys/kernel/osrelease", "../boot/x\n", 10);
+	assert_int_equal(kconfig_load(&k, &fx->p, NULL, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "not a file name"));
 	kconfig_free(&k);
 }
 
