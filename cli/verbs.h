@@ -33,6 +33,10 @@ struct verb {
 int verb_check(struct verb_ctx *ctx, int argc, char **argv);
 int verb_interrupts(struct verb_ctx *ctx, int argc, char **argv);
 int verb_snapshot(struct verb_ctx *ctx, int argc, char **argv);
+/* Housekeeping verbs (cli/verb-plan.c, verb-bootargs.c, verb-restore.c). */
+int verb_plan(struct verb_ctx *ctx, int argc, char **argv);
+int verb_bootargs(struct verb_ctx *ctx, int argc, char **argv);
+int verb_restore(struct verb_ctx *ctx, int argc, char **argv);
 
 /* Print "tlbisoctl VERB: try 'tlbisoctl VERB --help'." on stderr; returns TL_EXIT_USAGE. */
 int verb_usage_error(const struct verb_ctx *ctx, const char *verb, const char *fmt, ...)
