@@ -13,6 +13,9 @@
 #include "verbs.h"
 
 static const struct verb verbs[] = {
+	{ "check", verb_check, "verify the isolation of this node (or of a snapshot)" },
+	{ "interrupts", verb_interrupts, "print /proc/interrupts as tlbiso parses it" },
+	{ "snapshot", verb_snapshot, "copy the files tlbiso reads into a directory" },
 	{ NULL, NULL, NULL },
 };
 

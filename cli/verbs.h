@@ -29,6 +29,11 @@ struct verb {
 	const char *summary; /* one line for the usage text */
 };
 
+/* The verbs, each in cli/verb-<name>.c. */
+int verb_check(struct verb_ctx *ctx, int argc, char **argv);
+int verb_interrupts(struct verb_ctx *ctx, int argc, char **argv);
+int verb_snapshot(struct verb_ctx *ctx, int argc, char **argv);
+
 /* Print "tlbisoctl VERB: try 'tlbisoctl VERB --help'." on stderr; returns TL_EXIT_USAGE. */
 int verb_usage_error(const struct verb_ctx *ctx, const char *verb, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
