@@ -1,0 +1,107 @@
+#!/bin/sh
+# The workload engine on this machine, driven like tlbisod's loop: a process
+# started after the engine, matched by its comm, is pinned; threads it creates
+# later follow the rule's "spread" layout; an unmatched process is left alone.
+# The driver ticks only every ten minutes, so within the bounded waits below
+# only the proc connector's events can have done the work.
+set -u
+bld=${top_builddir:-.}/tests/pin
+n=0
+
+skip() { echo "1..0 # SKIP $*"; exit 0; }
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $*"; }
+# Poll a condition for at most ten seconds: a bound, not a timing assertion.
+wait_for() {
+	tries=0
+	while [ $tries -lt 100 ]; do
+		eval "$1" && return 0
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+	return 1
+}
+allowed() { sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "/proc/$1/task/$2/status" 2>/dev/null; }
+
+[ "$(id -u)" -eq 0 ] || skip "the proc connector needs CAP_NET_ADMIN (run as root)"
+[ -x "$bld/engine-driver" ] || skip "engine-driver not built"
+cpus=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status)
+a=$(echo "$cpus" | sed 's/[-,].*//')
+b=$((a + 1))
+taskset -c "$b" true 2>/dev/null || skip "needs two usable CPUs ($a and $b)"
+
+tmp=$(mktemp -d)
+drv=
+pinme=
+other=
+cleanup() {
+	for p in $pinme $other; do kill "$p" 2>/dev/null; done
+	[ -n "$drv" ] && kill -TERM "$drv" 2>/dev/null && wait "$drv" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+cat >"$tmp/tlbiso.conf" <<EOT
+workloads = (
+  { name = "pinme"; match = { comm = "^tlbiso-pinme\$"; }; cpus = "$a-$b"; threads = "spread"; }
+);
+EOT
+"$bld/engine-driver" "$tmp/tlbiso.conf" "" 600000 >"$tmp/out" 2>&1 &
+drv=$!
+wait_for 'grep -q "^mode=" "$tmp/out"' || { cat "$tmp/out"; skip "engine driver did not start"; }
+grep -q '^mode=events' "$tmp/out" || skip "proc connector unavailable: $(cat "$tmp/out")"
+echo "1..5"
+
+"$bld/tlbiso-pinme" "$tmp/go" 3 >"$tmp/tids" &
+pinme=$!
+if wait_for '[ "$(allowed $pinme $pinme)" = "$a" ]'; then
+	ok "a process started after the engine is pinned (leader on CPU $a)"
+else
+	not_ok "leader $pinme not pinned: Cpus_allowed_list $(allowed $pinme $pinme)"
+fi
+
+sleep 600 &
+other=$!
+before=$(allowed $other $other)
+
+touch "$tmp/go"
+wait_for '[ "$(wc -l <"$tmp/tids")" -eq 3 ]'
+# spread: in tid order, one CPU each, wrapping: a, b, a, b.
+layout_ok() {
+	k=0
+	for t in $(ls "/proc/$pinme/task" | sort -n); do
+		want=$a
+		[ $((k % 2)) -eq 1 ] && want=$b
+		[ "$(allowed $pinme $t)" = "$want" ] || return 1
+		k=$((k + 1))
+	done
+	[ $k -eq 4 ]
+}
+if wait_for layout_ok; then
+	ok "threads created later follow the spread layout over $a-$b"
+else
+	for t in $(ls "/proc/$pinme/task" | sort -n); do echo "# tid $t: $(allowed $pinme $t)"; done
+	not_ok "threads created later are not spread"
+fi
+# Inherited affinity alone would leave every thread on CPU $a.
+t2=$(ls "/proc/$pinme/task" | sort -n | sed -n 2p)
+if [ "$(allowed $pinme "$t2")" = "$b" ]; then
+	ok "the second thread was moved to CPU $b, not merely inherited"
+else
+	not_ok "second thread on $(allowed $pinme "$t2")"
+fi
+
+if [ "$(allowed $other $other)" = "$before" ]; then
+	ok "an unmatched process started meanwhile is left alone"
+else
+	not_ok "unmatched process moved to $(allowed $other $other)"
+fi
+
+kill -USR1 "$drv"
+if wait_for 'grep -q "^status .*\"pid\":$pinme" "$tmp/out"' &&
+	[ "$(grep '^status' "$tmp/out" | tail -1 | grep -o '"tid":' | wc -l)" -eq 4 ]; then
+	ok "status lists the workload with its four threads"
+else
+	sed 's/^/# /' "$tmp/out"
+	not_ok "status does not list the workload"
+fi
