@@ -213,13 +213,43 @@ static void test_not_a_list(void **state)
 	done(&p);
 }
 
+/* The commented example in conf/tlbiso.conf parses once uncommented. */
+static void test_shipped_example(void **state)
+{
+	const char *top = getenv("top_srcdir");
+	char path[512], line[512], text[8192] = "";
+	bool in = false;
+	struct parsed p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/conf/tlbiso.conf", top ? top : ".");
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		in = in || !strncmp(line, "#workloads = (", 14);
+		if (in)
+			strncat(text, line + 1, sizeof(text) - strlen(text) - 1);
+		if (in && !strncmp(line, "#);", 3))
+			break;
+	}
+	fclose(f);
+	assert_true(in);
+	parse(&p, text);
+	dump(&p);
+	assert_int_equal(p.rc, 0);
+	assert_int_equal(p.rules.n, 2);
+	assert_string_equal(p.rules.rules[0].name, "market-data");
+	done(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_full_rule),     cmocka_unit_test(test_no_list),
-		cmocka_unit_test(test_bad_regex),     cmocka_unit_test(test_unknown_policy),
-		cmocka_unit_test(test_empty_cpulist), cmocka_unit_test(test_priority_range),
-		cmocka_unit_test(test_all_problems),  cmocka_unit_test(test_not_a_list),
+		cmocka_unit_test(test_full_rule),	cmocka_unit_test(test_no_list),
+		cmocka_unit_test(test_bad_regex),	cmocka_unit_test(test_unknown_policy),
+		cmocka_unit_test(test_empty_cpulist),	cmocka_unit_test(test_priority_range),
+		cmocka_unit_test(test_all_problems),	cmocka_unit_test(test_not_a_list),
+		cmocka_unit_test(test_shipped_example),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
