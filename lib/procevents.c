@@ -74,7 +74,9 @@ static int pe_decode(struct procevents *pe, const struct proc_event *ev, proceve
 
 	switch (ev->what) {
 	case PROC_EVENT_NONE:
-		pe->confirmed = true;
+		/* Kernels before 6.6 refuse non-root listeners here, with EPERM. */
+		pe->ack_err = (int)ev->event_data.ack.err;
+		pe->confirmed = pe->ack_err == 0;
 		return 0;
 	case PROC_EVENT_FORK:
 		out.kind = PROCEVENT_FORK;

@@ -5,10 +5,11 @@
  * a process the moment it appears instead of at the next scan. The socket is
  * non-blocking; the daemon polls its fd and drains it with procevents_read().
  *
- * The connector needs CAP_NET_ADMIN in the initial user namespace and a
- * kernel with CONFIG_PROC_EVENTS. procevents_open() fails without the first;
- * without the second nothing ever arrives, not even the kernel's ack of our
- * subscription, so `confirmed` stays false and the caller keeps scanning.
+ * The connector needs a kernel with CONFIG_PROC_EVENTS and, before Linux 6.6,
+ * CAP_NET_ADMIN. Without the capability the kernel acknowledges the
+ * subscription with EPERM (ack_err); without the config nothing arrives, not
+ * even the ack. Either way `confirmed` stays false and the caller keeps
+ * scanning /proc.
  */
 #ifndef TLBISO_PROCEVENTS_H
 #define TLBISO_PROCEVENTS_H
@@ -31,6 +32,7 @@ struct procevent {
 struct procevents {
 	int fd;		    /* -1 when closed */
 	bool confirmed;	    /* the kernel acknowledged the subscription */
+	int ack_err;	    /* the errno of a refused subscription, 0 if none */
 	unsigned long lost; /* receive-buffer overruns (ENOBUFS): rescan */
 };
 

@@ -419,11 +419,16 @@ static struct json_object *wl_json_record(const struct workload_engine *w,
 struct json_object *workload_engine_status_json(const struct workload_engine *w)
 {
 	struct json_object *o = json_object_new_object(), *arr = json_object_new_array();
-	const char *mode = w->rules->n == 0 ? "off" : w->pe.fd >= 0 ? "events" : "scan";
+	const char *mode = w->rules->n == 0		      ? "off"
+			   : w->pe.fd >= 0 && w->pe.confirmed ? "events"
+							      : "scan";
 
 	json_object_object_add(o, "mode", json_object_new_string(mode));
 	if (w->pe_error[0])
 		json_object_object_add(o, "mode_reason", json_object_new_string(w->pe_error));
+	else if (w->pe.ack_err)
+		json_object_object_add(o, "mode_reason",
+				       json_object_new_string(strerror(w->pe.ack_err)));
 	json_object_object_add(o, "rules", json_object_new_int(w->rules->n));
 	json_object_object_add(o, "events", json_object_new_int64((int64_t)w->events));
 	for (int i = 0; i < w->nrecs; i++)

@@ -477,6 +477,15 @@ static void test_procevents_parse(void **state)
 	put_event((char *)buf, &off, &ev);
 	assert_int_equal(procevents_parse(&pe, buf, off, collect, got), 0);
 	assert_true(pe.confirmed);
+	/* A refused subscription (EPERM before Linux 6.6) is not a confirmation. */
+	off = 0;
+	pe.confirmed = false;
+	ev.event_data.ack.err = EPERM;
+	put_event((char *)buf, &off, &ev);
+	assert_int_equal(procevents_parse(&pe, buf, off, collect, got), 0);
+	assert_false(pe.confirmed);
+	assert_int_equal(pe.ack_err, EPERM);
+	memset(&ev.event_data, 0, sizeof(ev.event_data));
 	off = 0;
 	ev.what = PROC_EVENT_FORK;
 	ev.event_data.fork.parent_tgid = 10;
