@@ -107,6 +107,7 @@ int procevents_parse(struct procevents *pe, const void *buf, size_t len, proceve
 		     void *arg)
 {
 	const struct nlmsghdr *nl = buf;
+	struct proc_event ev;
 	int n = 0;
 
 	for (; NLMSG_OK(nl, len); nl = NLMSG_NEXT(nl, len)) {
@@ -119,7 +120,9 @@ int procevents_parse(struct procevents *pe, const void *buf, size_t len, proceve
 		if (cn->id.idx != CN_IDX_PROC || cn->id.val != CN_VAL_PROC ||
 		    cn->len < sizeof(struct proc_event))
 			continue;
-		n += pe_decode(pe, (const struct proc_event *)cn->data, fn, arg);
+		/* The event sits at a 4-byte offset; copy it to read its 8-byte fields. */
+		memcpy(&ev, cn->data, sizeof(ev));
+		n += pe_decode(pe, &ev, fn, arg);
 	}
 	return n;
 }

@@ -46,7 +46,7 @@ workloads = (
   { name = "pinme"; match = { comm = "^tlbiso-pinme\$"; }; cpus = "$a-$b"; threads = "spread"; }
 );
 EOT
-"$bld/engine-driver" "$tmp/tlbiso.conf" "" 600000 >"$tmp/out" 2>&1 &
+${TLBISO_WRAP:-} "$bld/engine-driver" "$tmp/tlbiso.conf" "" 600000 >"$tmp/out" 2>&1 &
 drv=$!
 wait_for 'grep -q "^mode=" "$tmp/out"' || { cat "$tmp/out"; skip "engine driver did not start"; }
 grep -q '^mode=events' "$tmp/out" || skip "proc connector unavailable: $(cat "$tmp/out")"

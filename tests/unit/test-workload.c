@@ -76,6 +76,9 @@ static void put_task(const char *dir, int pid, int tid, const char *comm, char s
 	put_task_sched(dir, pid, tid, comm, state, flags, cpu, allowed, 0, 0);
 }
 
+/* put_proc with the length of a literal command line (NULs included, final NUL not). */
+#define PUT_PROC(dir, pid, comm, cmd, cg) put_proc(dir, pid, comm, cmd, sizeof(cmd) - 1, cg)
+
 /* A process: comm, cmdline (NUL-separated, length given), cgroup v2 path. */
 static void put_proc(const char *dir, int pid, const char *comm, const char *cmdline, size_t cmdlen,
 		     const char *cgroup)
@@ -116,25 +119,28 @@ static int setup(void **state)
 
 	strcpy(fx->dir, "/tmp/tlbiso-wl-XXXXXX");
 	assert_non_null(mkdtemp(fx->dir));
-	put_proc(fx->dir, 100, "md-feed", "md-feed\0--port\0009\0", 19, "/system.slice/md.service");
+	PUT_PROC(fx->dir, 100, "md-feed",
+		 "md-feed\0--port\0"
+		 "9\0",
+		 "/system.slice/md.service");
 	put_task(fx->dir, 100, 100, "md-feed", 'S', 0x400000, 0, "0-3");
 	put_task(fx->dir, 100, 103, "md-io", 'S', 0x400040, 1, "0-3");
 	put_task(fx->dir, 100, 101, "md-rx", 'R', 0x400040, 2, "0-3");
 	put_task(fx->dir, 100, 102, "md-tx", 'S', 0x400040, 0, "0-3");
-	put_proc(fx->dir, 200, "bash", "bash\0", 5, "/user.slice/user-0.slice/session-1.scope");
+	PUT_PROC(fx->dir, 200, "bash", "bash\0", "/user.slice/user-0.slice/session-1.scope");
 	put_task(fx->dir, 200, 200, "bash", 'R', 0x400000, 3, "3");
-	put_proc(fx->dir, 300, "sleeper", "sleeper\0", 8, "/user.slice");
+	PUT_PROC(fx->dir, 300, "sleeper", "sleeper\0", "/user.slice");
 	put_task(fx->dir, 300, 300, "sleeper", 'S', 0x400000, 2, "2");
-	put_proc(fx->dir, 40, "ksoftirqd/3", "", 0, "/");
+	PUT_PROC(fx->dir, 40, "ksoftirqd/3", "", "/");
 	put_task(fx->dir, 40, 40, "ksoftirqd/3", 'R', 0x04208040, 3, "3");
-	put_proc(fx->dir, 500, "trader", "/usr/bin/trader\0-c\0t.conf\0", 26,
+	PUT_PROC(fx->dir, 500, "trader", "/usr/bin/trader\0-c\0t.conf\0",
 		 "/system.slice/trader.service/worker");
 	put_task(fx->dir, 500, 500, "trader", 'S', 0x400000, 0, "0-1");
-	put_proc(fx->dir, 600, "java", "java\0-jar\0risk.jar\0", 19, "/system.slice/risk.service");
+	PUT_PROC(fx->dir, 600, "java", "java\0-jar\0risk.jar\0", "/system.slice/risk.service");
 	put_task(fx->dir, 600, 600, "java", 'S', 0x400000, 0, "3");
-	put_proc(fx->dir, 700, "job", "job\0", 4, "/batch.slice2/job.scope");
+	PUT_PROC(fx->dir, 700, "job", "job\0", "/batch.slice2/job.scope");
 	put_task(fx->dir, 700, 700, "job", 'S', 0x400000, 1, "0-1");
-	put_proc(fx->dir, 701, "job2", "job2\0", 5, "/batch.slice/job2.scope");
+	PUT_PROC(fx->dir, 701, "job2", "job2\0", "/batch.slice/job2.scope");
 	put_task(fx->dir, 701, 701, "job2", 'S', 0x400000, 1, "0-1");
 	assert_int_equal(tl_path_init(&fx->p, fx->dir, &e), 0);
 	config_init(&fx->cfg);
@@ -266,6 +272,8 @@ static void test_match(void **state)
 	assert_int_equal(wl_proc_read(&fx->p, 600, ~0u, &proc, &e), 0);
 	assert_string_equal(proc.cmdline, "java -jar risk.jar");
 	assert_string_equal(proc.unit, "risk.service");
+	assert_int_equal(wl_proc_read(&fx->p, 100, 0, &proc, &e), 0);
+	assert_string_equal(proc.cmdline, "md-feed --port 9");
 	assert_int_equal(wl_proc_read(&fx->p, 999, 0, &proc, &e), -ENOENT);
 }
 
