@@ -290,13 +290,15 @@ static bool wl_is_intruder(const struct workload_engine *w, const struct task_in
 	return !cpuset_empty(&t->allowed) && cpuset_subset(&t->allowed, &w->isolated);
 }
 
-/* A thread of a workload is new or has drifted from its planned CPUs. */
-static bool wl_drifted(const struct wl_applied *a, const struct task_info *t)
+/* A thread of a workload is new, or has left the rule's CPUs. */
+static bool wl_drifted(const struct workload_engine *w, const struct wl_applied *a,
+		       const struct task_info *t)
 {
+	const struct cpuset *cpus = &w->rules->rules[a->rule].cpus;
+
 	for (int i = 0; i < a->nthreads; i++)
 		if (a->threads[i].tid == t->tid)
-			return !a->threads[i].err &&
-			       !cpuset_equal(&a->threads[i].cpus, &t->allowed);
+			return !a->threads[i].err && !cpuset_subset(&t->allowed, cpus);
 	return true;
 }
 
@@ -314,7 +316,7 @@ static int wl_thread_visit(const struct task_info *t, void *arg)
 
 	if (a) {
 		/* Just applied in this tick: what the walk read may predate it. */
-		if (a->stamp != k->w->ticks && wl_drifted(a, t))
+		if (a->stamp != k->w->ticks && wl_drifted(k->w, a, t))
 			wl_pending_add(k->w, t->pid);
 		return 0;
 	}

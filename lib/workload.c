@@ -280,26 +280,41 @@ static void wl_note(struct wl_applied *a, int err, const char *what, pid_t tid)
 		 strerror(err));
 }
 
+/* Was tid set up by an earlier apply (without failing)? */
+static bool wl_known(const struct wl_thread *old, int nold, pid_t tid)
+{
+	for (int i = 0; i < nold; i++)
+		if (old[i].tid == tid)
+			return !old[i].err;
+	return false;
+}
+
 /*
- * Bring one thread to what the rule wants, touching only what differs.
- * A thread that exited meanwhile (ESRCH, ENOENT) is not a failure.
+ * Set up one thread: its planned CPUs and the policy. A thread set up before
+ * is left alone while it stays within the rule's CPUs (the program may pin
+ * its own threads there, and keeps its own priorities); one that left them
+ * is brought back. A thread that exited meanwhile (ESRCH) is not a failure.
  */
 static int wl_apply_thread(const struct tl_path *p, const struct wl_ops *ops,
-			   const struct workload_rule *r, pid_t pid, struct wl_thread *t,
-			   struct wl_applied *a)
+			   const struct workload_rule *r, pid_t pid, bool known,
+			   struct wl_thread *t, struct wl_applied *a)
 {
 	struct task_info ti;
 	int changed = 0, rc;
 
 	if (procs_read_task(p, pid, t->tid, &ti, NULL) < 0)
 		return 0;
+	if (known && !cpuset_empty(&ti.allowed) && cpuset_subset(&ti.allowed, &r->cpus)) {
+		t->cpus = ti.allowed;
+		return 0;
+	}
 	if (!cpuset_equal(&ti.allowed, &t->cpus)) {
 		rc = ops->set_affinity(ops->ctx, t->tid, &t->cpus);
 		if (rc < 0 && rc != -ESRCH)
 			wl_note(a, t->err = -rc, "affinity", t->tid);
 		changed = rc == 0;
 	}
-	if (r->policy != WL_POLICY_KEEP &&
+	if (!known && r->policy != WL_POLICY_KEEP &&
 	    (ti.policy != wl_sched_policy(r->policy) || ti.rt_priority != r->priority)) {
 		rc = ops->set_sched(ops->ctx, t->tid, wl_sched_policy(r->policy), r->priority);
 		if (rc < 0 && rc != -ESRCH)
@@ -309,9 +324,9 @@ static int wl_apply_thread(const struct tl_path *p, const struct wl_ops *ops,
 	return changed;
 }
 
-/* Replace the thread table with the current tids and their wanted CPUs. */
+/* A new thread table: the current tids and their planned CPUs (the old one stays in a). */
 static int wl_plan(const struct tl_path *p, const struct workload_rule *r, pid_t pid,
-		   struct wl_applied *a, struct tl_err *e)
+		   struct wl_thread **out, struct tl_err *e)
 {
 	pid_t *tids = calloc(WL_THREADS_MAX, sizeof(*tids));
 	int n;
@@ -319,22 +334,30 @@ static int wl_plan(const struct tl_path *p, const struct workload_rule *r, pid_t
 	if (!tids)
 		return tl_err_set(e, ENOMEM, "out of memory");
 	n = wl_list_tids(p, pid, tids, WL_THREADS_MAX, e);
-	if (n < 0)
-		goto out;
-	free(a->threads);
-	a->threads = calloc((size_t)n + 1, sizeof(*a->threads));
-	a->nthreads = 0;
-	if (!a->threads) {
+	if (n >= 0)
+		*out = calloc((size_t)n + 1, sizeof(**out));
+	if (n >= 0 && !*out)
 		n = tl_err_set(e, ENOMEM, "out of memory");
-		goto out;
+	for (int i = 0; i < n; i++) {
+		(*out)[i].tid = tids[i];
+		wl_thread_cpus(r, i, &(*out)[i].cpus);
 	}
-	for (a->nthreads = 0; a->nthreads < n; a->nthreads++) {
-		a->threads[a->nthreads].tid = tids[a->nthreads];
-		wl_thread_cpus(r, a->nthreads, &a->threads[a->nthreads].cpus);
-	}
-out:
 	free(tids);
 	return n;
+}
+
+/* Move the pages once per process, when the rule names nodes. */
+static void wl_migrate(const struct wl_ops *ops, const struct cpuset *nodes, struct wl_applied *a)
+{
+	int rc;
+
+	if (!nodes || cpuset_empty(nodes) || a->migrated)
+		return;
+	a->nodes = *nodes;
+	rc = ops->migrate(ops->ctx, a->pid, nodes);
+	if (rc < 0 && rc != -ESRCH)
+		wl_note(a, -rc, "migrate_pages", a->pid);
+	a->migrated = rc == 0;
 }
 
 int wl_apply(const struct tl_path *p, const struct wl_ops *ops, const struct workload_rules *rules,
@@ -342,27 +365,27 @@ int wl_apply(const struct tl_path *p, const struct wl_ops *ops, const struct wor
 	     struct tl_err *e)
 {
 	const struct workload_rule *r = &rules->rules[rule];
-	int changed = 0, rc;
+	struct wl_thread *threads = NULL;
+	int changed = 0, n;
 
 	if (a->pid != pid || a->rule != rule) {
 		wl_applied_free(a);
 		a->pid = pid;
 		a->rule = rule;
 	}
-	rc = wl_plan(p, r, pid, a, e);
-	if (rc < 0)
-		return rc;
+	n = wl_plan(p, r, pid, &threads, e);
+	if (n < 0)
+		return n;
 	a->err = 0;
 	a->errmsg[0] = '\0';
-	for (int i = 0; i < a->nthreads; i++)
-		changed += wl_apply_thread(p, ops, r, pid, &a->threads[i], a);
-	if (nodes && !cpuset_empty(nodes) && !a->migrated) {
-		a->nodes = *nodes;
-		rc = ops->migrate(ops->ctx, pid, nodes);
-		if (rc < 0 && rc != -ESRCH)
-			wl_note(a, -rc, "migrate_pages", pid);
-		a->migrated = rc == 0;
-	}
+	for (int i = 0; i < n; i++)
+		changed += wl_apply_thread(p, ops, r, pid,
+					   wl_known(a->threads, a->nthreads, threads[i].tid),
+					   &threads[i], a);
+	free(a->threads);
+	a->threads = threads;
+	a->nthreads = n;
+	wl_migrate(ops, nodes, a);
 	return changed;
 }
 

@@ -101,9 +101,11 @@ void wl_rule_nodes(const struct workload_rule *r, const int *node_of, int nr_cpu
 
 /*
  * Apply rule to every thread of pid (listed under /proc/pid/task) and record
- * it in a (reused; free with wl_applied_free). Threads that already have the
- * wanted affinity are left alone, so re-applying is cheap and idempotent.
- * Returns the number of threads changed, or a negative errno when the
+ * it in a (reused; free with wl_applied_free). A thread is set up once, when
+ * first seen: its planned CPUs, the policy. Later applies leave it alone while
+ * its affinity stays within the rule's CPUs (the program may place its own
+ * threads there) and bring it back when it leaves them; new threads are set
+ * up. Returns the number of threads changed, or a negative errno when the
  * process could not be read at all; per-thread failures are recorded.
  */
 int wl_apply(const struct tl_path *p, const struct wl_ops *ops, const struct workload_rules *rules,

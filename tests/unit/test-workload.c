@@ -324,16 +324,30 @@ static void test_apply_spread(void **state)
 	}
 	assert_int_equal(rec.calls[8].what, 'm');
 	assert_true(a.migrated);
-	/* Once the threads are where the rule wants them, nothing more is done. */
-	put_task_sched(fx->dir, 100, 100, "md-feed", 'S', 0x400000, 2, "2", 10, 1);
-	put_task(fx->dir, 100, 101, "md-rx", 'R', 0x400040, 2, "3");
+	/*
+	 * Threads set up before are left alone while they stay within the rule's
+	 * CPUs, even where the program moved them itself (101 to CPU 2); one that
+	 * left them (102) is brought back, without its policy being reset; a
+	 * new thread (104) is set up in full, at its place in the layout.
+	 */
+	put_task(fx->dir, 100, 100, "md-feed", 'S', 0x400000, 2, "2");
+	put_task(fx->dir, 100, 101, "md-rx", 'R', 0x400040, 2, "2");
+	put_task(fx->dir, 100, 102, "md-tx", 'S', 0x400040, 0, "0-3");
+	put_task(fx->dir, 100, 103, "md-io", 'S', 0x400040, 3, "3");
+	put_task(fx->dir, 100, 104, "md-new", 'S', 0x400040, 3, "3");
 	rec.n = 0;
-	assert_int_equal(wl_apply(&fx->p, &ops, &fx->rules, 0, 100, &nodes, &a, &e), 3);
-	assert_int_equal(rec.n, 5);
-	assert_int_equal(rec.calls[0].id, 101);
-	assert_int_equal(rec.calls[0].what, 's');
-	assert_int_equal(rec.calls[1].id, 102);
+	assert_int_equal(wl_apply(&fx->p, &ops, &fx->rules, 0, 100, &nodes, &a, &e), 2);
+	assert_int_equal(rec.n, 3);
+	assert_int_equal(rec.calls[0].what, 'a');
+	assert_int_equal(rec.calls[0].id, 102);
+	assert_true(cpuset_isset(&rec.calls[0].cpus, 2) && cpuset_count(&rec.calls[0].cpus) == 1);
 	assert_int_equal(rec.calls[1].what, 'a');
+	assert_int_equal(rec.calls[1].id, 104);
+	assert_true(cpuset_isset(&rec.calls[1].cpus, 2) && cpuset_count(&rec.calls[1].cpus) == 1);
+	assert_int_equal(rec.calls[2].what, 's');
+	assert_int_equal(rec.calls[2].id, 104);
+	assert_int_equal(a.nthreads, 5);
+	assert_true(cpuset_isset(&a.threads[1].cpus, 2)); /* what 101 really has */
 	wl_applied_free(&a);
 }
 
