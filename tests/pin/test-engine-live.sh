@@ -23,7 +23,7 @@ wait_for() {
 }
 allowed() { sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "/proc/$1/task/$2/status" 2>/dev/null; }
 
-[ "$(id -u)" -eq 0 ] || skip "the proc connector needs CAP_NET_ADMIN (run as root)"
+[ "$(id -u)" -eq 0 ] || skip "needs root: the engine moves other processes (and the proc connector wants CAP_NET_ADMIN before Linux 6.6)"
 [ -x "$bld/engine-driver" ] || skip "engine-driver not built"
 cpus=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status)
 a=$(echo "$cpus" | sed 's/[-,].*//')
