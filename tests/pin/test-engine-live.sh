@@ -32,11 +32,13 @@ taskset -c "$b" true 2>/dev/null || skip "needs two usable CPUs ($a and $b)"
 
 tmp=$(mktemp -d)
 drv=
+drv2=
 pinme=
 other=
+busy=
 cleanup() {
-	for p in $pinme $other; do kill "$p" 2>/dev/null; done
-	[ -n "$drv" ] && kill -TERM "$drv" 2>/dev/null && wait "$drv" 2>/dev/null
+	for p in $pinme $other $busy; do kill "$p" 2>/dev/null; done
+	for p in $drv $drv2; do kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -50,7 +52,7 @@ ${TLBISO_WRAP:-} "$bld/engine-driver" "$tmp/tlbiso.conf" "" 600000 >"$tmp/out" 2
 drv=$!
 wait_for 'grep -q "^mode=" "$tmp/out"' || { cat "$tmp/out"; skip "engine driver did not start"; }
 grep -q '^mode=events' "$tmp/out" || skip "proc connector unavailable: $(cat "$tmp/out")"
-echo "1..5"
+echo "1..8"
 
 "$bld/tlbiso-pinme" "$tmp/go" 3 >"$tmp/tids" &
 pinme=$!
@@ -104,4 +106,39 @@ if wait_for 'grep -q "^status .*\"pid\":$pinme" "$tmp/out"' &&
 else
 	sed 's/^/# /' "$tmp/out"
 	not_ok "status does not list the workload"
+fi
+
+# Intruders: a second engine with no rules treats CPU $b as isolated and
+# ticks every 200 ms. It runs on CPU $b itself, busy with its scans: its own
+# process must never be reported. A busy loop bound to CPU $b must be.
+kill -TERM "$drv" && wait "$drv" 2>/dev/null
+drv=
+echo "workloads = ();" >"$tmp/none.conf"
+taskset -c "$b" ${TLBISO_WRAP:-} "$bld/engine-driver" "$tmp/none.conf" "$b" 200 >"$tmp/out2" 2>&1 &
+drv2=$!
+taskset -c "$b" sh -c 'while :; do :; done' &
+busy=$!
+if wait_for 'grep -q "^finding intruder pid=$busy cpu=$b " "$tmp/out2"'; then
+	ok "a busy unmatched process on CPU $b is reported as an intruder"
+else
+	sed 's/^/# /' "$tmp/out2" | tail -5
+	not_ok "busy process $busy not reported"
+fi
+kill "$busy" && wait "$busy" 2>/dev/null
+busy=
+if grep -q "^finding intruder pid=$drv2 " "$tmp/out2"; then
+	not_ok "the engine reported its own process"
+else
+	ok "the engine never reports its own process"
+fi
+# Kernel threads have an empty command line; none may be among the findings.
+kt=
+for p in $(sed -n 's/^finding intruder pid=\([0-9]*\) .*/\1/p' "$tmp/out2" | sort -u); do
+	[ -r "/proc/$p/cmdline" ] && [ -z "$(tr -d '\0' <"/proc/$p/cmdline")" ] &&
+		grep -q '^[^ ]* ([^)]*) [A-Z] ' "/proc/$p/stat" && kt="$kt $p"
+done
+if [ -z "$kt" ]; then
+	ok "no kernel thread is reported as an intruder"
+else
+	not_ok "kernel threads reported:$kt"
 fi
