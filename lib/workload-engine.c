@@ -270,16 +270,6 @@ int workload_engine_on_readable(struct workload_engine *w, struct wl_findings *o
 	return r < 0 ? r : 0;
 }
 
-/* Visitor of the leader walk: examine every process. */
-static int wl_scan_visit(const struct task_info *t, void *arg)
-{
-	struct workload_engine *w = arg;
-
-	if (!task_is_kthread(t))
-		wl_pending_add(w, t->pid);
-	return 0;
-}
-
 /* Is the task a busy one on (or bound to) an isolated CPU? */
 static bool wl_is_intruder(const struct workload_engine *w, const struct task_info *t)
 {
@@ -306,6 +296,16 @@ struct wl_walk {
 	struct workload_engine *w;
 	struct wl_findings *out;
 };
+
+/* Visitor of the leader walk: examine every process right away (no queue: O(n)). */
+static int wl_scan_visit(const struct task_info *t, void *arg)
+{
+	struct wl_walk *k = arg;
+
+	if (!task_is_kthread(t))
+		wl_examine(k->w, t->pid, k->out);
+	return 0;
+}
 
 /* Visitor of the thread walk: drift of workloads, and intruders. */
 static int wl_thread_visit(const struct task_info *t, void *arg)
@@ -368,7 +368,7 @@ int workload_engine_tick(struct workload_engine *w, struct wl_findings *out, str
 		(void)procevents_read(&w->pe, wl_on_event, w, NULL);
 	wl_prune(w);
 	if (wl_need_scan(w)) {
-		r = procs_walk(w->path, false, wl_scan_visit, w, e);
+		r = procs_walk(w->path, false, wl_scan_visit, &k, e);
 		w->scanned = r >= 0;
 	}
 	wl_drain_pending(w, out);
