@@ -15,6 +15,7 @@
 #define TLBISO_WORKLOAD_ENGINE_H
 
 #include <json-c/json.h>
+#include <stdio.h>
 
 #include "cpuset.h"
 #include "err.h"
@@ -105,5 +106,12 @@ int workload_engine_tick(struct workload_engine *w, struct wl_findings *out, str
 struct json_object *workload_engine_status_json(const struct workload_engine *w);
 
 void workload_engine_free(struct workload_engine *w);
+
+/*
+ * The status above as text for `tlbisoctl status` (lib/render-workloads.c):
+ * one line per workload, one per thread with its CPUs. Works on the JSON as
+ * received from the daemon; unknown or missing keys are tolerated.
+ */
+void workload_status_render_text(FILE *out, struct json_object *status);
 
 #endif

@@ -405,6 +405,24 @@ static void test_engine(void **state)
 	assert_int_equal(json_object_array_length(json_object_object_get(v, "threads")), 4);
 	assert_non_null(
 		strstr(json_object_get_string(json_object_object_get(v, "error")), "NUMA node"));
+	{
+		char *text = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&text, &len);
+
+		workload_status_render_text(m, st);
+		fclose(m);
+		print_message("%s", text);
+		assert_non_null(strstr(text, "Workloads: 4, 5 rules, new processes found by "
+					     "scanning /proc (sysroot: scanning only)\n"));
+		assert_non_null(strstr(text, "  md-feed          pid 100     rule md: cpus 2-3 "
+					     "(spread) fifo 10 numa local -> nodes unknown\n"));
+		assert_non_null(strstr(text, "    error: numa \"local\": the NUMA node"));
+		assert_non_null(strstr(text, "    tid 101     cpus 3\n"));
+		assert_non_null(strstr(text, "  java             pid 600     rule risk: cpus 3 "
+					     "(all)\n"));
+		free(text);
+	}
 	json_object_put(st);
 	/* A process that exits is forgotten. */
 	{
