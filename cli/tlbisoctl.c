@@ -42,7 +42,8 @@ static void usage(FILE *out)
 	      " 0  success (check: no check failed)\n"
 	      " 1  a check failed, or the verb's work failed\n"
 	      " 2  usage or configuration error\n"
-	      " 3  could not run (/proc unreadable, daemon not running)\n",
+	      " 3  could not run (/proc unreadable, daemon not running)\n"
+	      " run exits as env(1) does: 125, 126, 127, else the status of the command\n",
 	      out);
 }
 
