@@ -38,7 +38,7 @@ struct check_ctx {
 	struct kthread_id {
 		int pid;
 		char comm[PROC_COMM_MAX + 1];
-	} *kthreads; /* movable kthreads allowed on isolated CPUs */
+	} * kthreads;	    /* movable kthreads allowed on isolated CPUs */
 	int irqbalance_pid; /* 0 when not running */
 	/* the live sample, taken once by the first interrupts.* check */
 	bool sample_tried;

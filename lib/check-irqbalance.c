@@ -17,8 +17,8 @@
 
 struct irqb_ban {
 	bool found;
-	char source[96];	/* where the ban came from, for the evidence */
-	char var[32];		/* IRQBALANCE_BANNED_CPULIST or ..._CPUS */
+	char source[96]; /* where the ban came from, for the evidence */
+	char var[32];	 /* IRQBALANCE_BANNED_CPULIST or ..._CPUS */
 	char value[1024];
 	struct cpuset set;
 };
@@ -68,7 +68,7 @@ static bool find_var(char *text, size_t len, char sep, const char *var, char *ou
 /* The ban variables, list form first (it is the one irqbalance documents now). */
 static bool ban_from_text(struct irqb_ban *b, char *text, size_t len, char sep)
 {
-	static const char *const vars[] = { "IRQBALANCE_BANNED_CPULIST", "IRQBALANCE_BANNED_CPUS" };
+	static const char *const vars[] = {"IRQBALANCE_BANNED_CPULIST", "IRQBALANCE_BANNED_CPUS"};
 	char *copy;
 
 	for (size_t i = 0; i < 2; i++) {
@@ -91,8 +91,8 @@ static bool ban_from_text(struct irqb_ban *b, char *text, size_t len, char sep)
 /* The running process's environment is the truth; the config files are the fallback. */
 static void irqb_read_ban(const struct check_ctx *c, pid_t pid, struct irqb_ban *b)
 {
-	static const char *const files[] = { "/etc/default/irqbalance", "/etc/sysconfig/irqbalance" };
-	struct tl_buf buf = { 0 };
+	static const char *const files[] = {"/etc/default/irqbalance", "/etc/sysconfig/irqbalance"};
+	struct tl_buf buf = {0};
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
@@ -120,7 +120,7 @@ static void irqb_default_ban(const struct check_ctx *c, struct irqb_ban *b)
 
 void check_irqbalance(struct check_ctx *c, struct check_result *r)
 {
-	struct irqb_ban b = { 0 };
+	struct irqb_ban b = {0};
 	pid_t pid;
 
 	if (check_need_isolated(c, r))
@@ -149,7 +149,8 @@ void check_irqbalance(struct check_ctx *c, struct check_result *r)
 	}
 	check_set(r, CHECK_FAIL, "irqbalance runs without banning the isolated CPUs %s",
 		  c->isol_list);
-	check_remedy(r, "IRQBALANCE_BANNED_CPULIST=%s in /etc/default/irqbalance, then "
-			"systemctl restart irqbalance",
+	check_remedy(r,
+		     "IRQBALANCE_BANNED_CPULIST=%s in /etc/default/irqbalance, then "
+		     "systemctl restart irqbalance",
 		     c->isol_list);
 }

@@ -26,9 +26,9 @@
 static bool irq_possibly_managed(const char *name)
 {
 	static const char *const pats[] = {
-		"nvme*q*",	    "virtio*-request.*", "virtio*-input.*", "virtio*-output.*",
-		"*-TxRx-*",	    "mlx5_comp*",	 "*-fp-*",	    "megasas*",
-		"mpt3sas*-msix*", "hisi_sas*",	    "qla2xxx*",	    "lpfc*",
+		"nvme*q*",	  "virtio*-request.*", "virtio*-input.*", "virtio*-output.*",
+		"*-TxRx-*",	  "mlx5_comp*",	       "*-fp-*",	  "megasas*",
+		"mpt3sas*-msix*", "hisi_sas*",	       "qla2xxx*",	  "lpfc*",
 	};
 
 	if (!name[0])
@@ -67,7 +67,7 @@ static void list_add_int(char *buf, size_t sz, int v)
 
 /* Summary and remedy once the IRQs touching the isolated set are sorted. */
 static void irq_affinity_verdict(struct check_ctx *c, struct check_result *r, int movable,
-				 int managed, const char *movable_list)
+				 int managed, const char *movable_list, const char *names)
 {
 	bool has_managed_flag = c->f->cmdline.isolcpus_flags & ISOL_MANAGED_IRQ;
 
@@ -76,23 +76,37 @@ static void irq_affinity_verdict(struct check_ctx *c, struct check_result *r, in
 		return;
 	}
 	if (movable) {
-		check_set(r, CHECK_FAIL, "%d movable IRQ(s) and %d possibly managed (kernel-managed "
-					 "queue IRQ) target %s",
-			  movable, managed, c->isol_list);
+		check_set(r, CHECK_FAIL,
+			  "%d movable IRQ(s) and %d possibly managed (kernel-managed "
+			  "queue IRQ) target %s: %s",
+			  movable, managed, c->isol_list, names);
 		check_remedy(r, "for i in %s; do echo %s > /proc/irq/$i/smp_affinity_list; done",
 			     movable_list, c->hk_list);
 		return;
 	}
-	check_set(r, CHECK_WARN, "%d possibly managed (kernel-managed queue IRQ) IRQ(s) target %s",
-		  managed, c->isol_list);
+	check_set(r, CHECK_WARN,
+		  "%d possibly managed (kernel-managed queue IRQ) IRQ(s) target %s: %s", managed,
+		  c->isol_list, names);
 	if (!has_managed_flag)
 		check_remedy(r, "isolcpus=managed_irq,domain,%s", c->isol_list);
+}
+
+/* Name the first IRQs in the summary ("31 eth0, 40 nvme0q3, ..."). */
+static void names_add(char *buf, size_t sz, int count, const struct irq_affinity *a)
+{
+	size_t n = strlen(buf);
+
+	if (count < 4)
+		snprintf(buf + n, sz - n, "%s%d%s%s", n ? ", " : "", a->irq, a->name[0] ? " " : "",
+			 a->name);
+	else if (count == 4)
+		snprintf(buf + n, sz - n, ", ...");
 }
 
 /* Every IRQ whose effective affinity touches an isolated CPU. */
 static void chk_irq_affinity(struct check_ctx *c, struct check_result *r)
 {
-	char movable_list[256] = "";
+	char movable_list[256] = "", names[320] = "";
 	int movable = 0, managed = 0;
 	json_object *list;
 
@@ -110,6 +124,7 @@ static void chk_irq_affinity(struct check_ctx *c, struct check_result *r)
 		if (!cpuset_intersects(&a->effective, c->isolated))
 			continue;
 		m = irq_possibly_managed(a->name);
+		names_add(names, sizeof(names), movable + managed, a);
 		if (m)
 			managed++;
 		else if (movable++ < LIST_MAX)
@@ -119,13 +134,13 @@ static void chk_irq_affinity(struct check_ctx *c, struct check_result *r)
 	}
 	ev_int(r, "irqs_read", c->aff.n);
 	ev_obj(r, "on_isolated", list);
-	irq_affinity_verdict(c, r, movable, managed, movable_list);
+	irq_affinity_verdict(c, r, movable, managed, movable_list, names);
 }
 
 /* /proc/irq/default_smp_affinity: the mask new IRQs start with. */
 static void chk_default_affinity(struct check_ctx *c, struct check_result *r)
 {
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
 	struct cpuset def;
 	char mask[2100];
 	int nr = c->f->topo ? c->f->topo->nr_cpus : 1;
@@ -142,8 +157,9 @@ static void chk_default_affinity(struct check_ctx *c, struct check_result *r)
 		return;
 	}
 	cpumask_format(c->housekeeping, nr, mask, sizeof(mask));
-	check_set(r, CHECK_FAIL, "new IRQs may start on isolated CPUs (default_smp_affinity "
-				 "includes %s)",
+	check_set(r, CHECK_FAIL,
+		  "new IRQs may start on isolated CPUs (default_smp_affinity "
+		  "includes %s)",
 		  c->isol_list);
 	check_remedy(r, "echo %s > /proc/irq/default_smp_affinity (at boot: irqaffinity=%s)", mask,
 		     c->hk_list);
@@ -159,11 +175,15 @@ static bool read_mask(const struct check_ctx *c, const char *path, struct cpuset
 	return cpumask_parse(line, s, NULL) == 0;
 }
 
-/* Unbound workqueues: their mask must leave the isolated CPUs out. */
+/*
+ * Unbound workqueues: their mask must leave the isolated CPUs out. Kernels
+ * that publish cpumask_isolated (~6.8) remove those CPUs from the mask by
+ * themselves, so only the rest counts.
+ */
 static void chk_workqueue(struct check_ctx *c, struct check_result *r)
 {
 	const char *path = "/sys/devices/virtual/workqueue/cpumask";
-	struct cpuset wq;
+	struct cpuset wq, wq_iso;
 	char mask[2100];
 
 	if (check_need_isolated(c, r))
@@ -173,6 +193,10 @@ static void chk_workqueue(struct check_ctx *c, struct check_result *r)
 		return;
 	}
 	ev_cpus(r, "cpumask", &wq);
+	if (read_mask(c, "/sys/devices/virtual/workqueue/cpumask_isolated", &wq_iso)) {
+		ev_cpus(r, "cpumask_isolated", &wq_iso);
+		cpuset_andnot(&wq, &wq, &wq_iso);
+	}
 	if (!cpuset_intersects(&wq, c->isolated)) {
 		check_set(r, CHECK_PASS, "unbound workqueues stay off %s", c->isol_list);
 		return;
@@ -269,7 +293,8 @@ static void chk_smt(struct check_ctx *c, struct check_result *r)
 	ev_bool(r, "smt", t->smt);
 	cpuset_zero(&shared);
 	whole = *c->isolated;
-	cpuset_for_each(cpu, c->isolated) {
+	cpuset_for_each(cpu, c->isolated)
+	{
 		topo_siblings(t, cpu, &sib);
 		if (cpuset_intersects(&sib, c->housekeeping))
 			cpuset_set(&shared, cpu);
@@ -319,13 +344,13 @@ static void chk_numa(struct check_ctx *c, struct check_result *r)
 }
 
 const struct check_def check_defs_runtime[] = {
-	{ "irq.affinity", chk_irq_affinity, false },
-	{ "irq.default_affinity", chk_default_affinity, false },
-	{ "workqueue.cpumask", chk_workqueue, false },
-	{ "kthread.affinity", chk_kthreads, false },
-	{ "sysctl.watchdog_cpumask", chk_watchdog, false },
-	{ "smt.siblings", chk_smt, false },
-	{ "numa.housekeeping", chk_numa, false },
-	{ "irqbalance", check_irqbalance, false },
-	{ NULL, NULL, false },
+	{"irq.affinity", chk_irq_affinity, false},
+	{"irq.default_affinity", chk_default_affinity, false},
+	{"workqueue.cpumask", chk_workqueue, false},
+	{"kthread.affinity", chk_kthreads, false},
+	{"sysctl.watchdog_cpumask", chk_watchdog, false},
+	{"smt.siblings", chk_smt, false},
+	{"numa.housekeeping", chk_numa, false},
+	{"irqbalance", check_irqbalance, false},
+	{NULL, NULL, false},
 };

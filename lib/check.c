@@ -16,7 +16,7 @@
 
 const char *check_status_name(enum check_status s)
 {
-	static const char *const names[] = { "pass", "warn", "fail", "skip" };
+	static const char *const names[] = {"pass", "warn", "fail", "skip"};
 
 	return s < CHECK_STATUS_COUNT ? names[s] : "?";
 }
@@ -113,18 +113,20 @@ bool check_need_isolated(struct check_ctx *c, struct check_result *r)
 	if (c->have_isolated)
 		return false;
 	suggest_isolated(c->f, ex, sizeof(ex));
-	check_set(r, CHECK_FAIL, "no isolated CPUs: none given (--cpus, isolated_cpus) and none "
-				 "in nohz_full or isolated");
-	check_remedy(r,
-		     "choose CPUs, e.g. nohz_full=%s isolcpus=managed_irq,domain,%s rcu_nocbs=%s on "
-		     "the kernel command line, or isolated_cpus = \"%s\" in tlbiso.conf",
-		     ex, ex, ex, ex);
+	check_set(r, CHECK_FAIL,
+		  "no isolated CPUs: none given (--cpus, isolated_cpus) and none "
+		  "in nohz_full or isolated");
+	check_remedy(
+		r,
+		"choose CPUs, e.g. nohz_full=%s isolcpus=managed_irq,domain,%s rcu_nocbs=%s on "
+		"the kernel command line, or isolated_cpus = \"%s\" in tlbiso.conf",
+		ex, ex, ex, ex);
 	return true;
 }
 
 int check_load_irqs(struct check_ctx *c)
 {
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
 
 	if (c->irqs_tried)
 		return c->irqs_rc;
@@ -164,7 +166,7 @@ static int tasks_visit(const struct task_info *t, void *arg)
 
 int check_load_tasks(struct check_ctx *c)
 {
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
 
 	if (c->tasks_tried)
 		return c->tasks_rc;
@@ -206,14 +208,14 @@ static void check_resolve_set(struct check_ctx *c, struct check_report *r)
 	const struct check_options *o = c->o;
 
 	if (o->cpus)
-		r->origin = facts_isolated_set(c->f, o->cpus, ISOL_CLI, &r->isolated,
-					       &r->housekeeping);
+		r->origin =
+			facts_isolated_set(c->f, o->cpus, ISOL_CLI, &r->isolated, &r->housekeeping);
 	else if (o->conf_cpus)
 		r->origin = facts_isolated_set(c->f, o->conf_cpus, ISOL_CONFIG, &r->isolated,
 					       &r->housekeeping);
 	else
-		r->origin = facts_isolated_set(c->f, NULL, ISOL_NONE, &r->isolated,
-					       &r->housekeeping);
+		r->origin =
+			facts_isolated_set(c->f, NULL, ISOL_NONE, &r->isolated, &r->housekeeping);
 	c->isolated = &r->isolated;
 	c->housekeeping = &r->housekeeping;
 	c->origin = r->origin;
@@ -223,8 +225,8 @@ static void check_resolve_set(struct check_ctx *c, struct check_report *r)
 }
 
 /* Run one registry; live checks only when a sample was asked for. */
-static int check_run_defs(struct check_ctx *c, const struct check_def *defs,
-			  struct check_report *r, struct tl_err *e)
+static int check_run_defs(struct check_ctx *c, const struct check_def *defs, struct check_report *r,
+			  struct tl_err *e)
 {
 	struct check_result *res;
 
@@ -258,9 +260,12 @@ int check_run(const struct tl_facts *f, const struct tl_path *p, const struct ch
 	      struct check_report *r, struct tl_err *e)
 {
 	static const struct check_def *const groups[] = {
-		check_defs_cmdline, check_defs_kernel, check_defs_runtime, check_defs_live,
+		check_defs_cmdline,
+		check_defs_kernel,
+		check_defs_runtime,
+		check_defs_live,
 	};
-	struct check_ctx c = { .f = f, .p = p, .o = o };
+	struct check_ctx c = {.f = f, .p = p, .o = o};
 	int rc = 0;
 
 	memset(r, 0, sizeof(*r));
