@@ -10,28 +10,43 @@
 
 #include "check-impl.h"
 
-/* The first parse warning about key ("nohz_full=1-x: ..."), or NULL. */
-static const char *param_warning(const struct check_ctx *c, const char *key)
+/* The parser's warnings about key ("nohz_full=1-x: ..."), from index *i on; NULL at the end. */
+static const char *param_warning_next(const struct check_ctx *c, const char *key, int *i)
 {
 	const struct cmdline *cl = &c->f->cmdline;
 	size_t kl = strlen(key);
 
-	for (int i = 0; i < cl->nwarnings; i++)
-		if (!strncmp(cl->warnings[i], key, kl) &&
-		    (cl->warnings[i][kl] == '=' || cl->warnings[i][kl] == ':'))
-			return cl->warnings[i];
+	for (; *i < cl->nwarnings; (*i)++) {
+		const char *w = cl->warnings[*i];
+
+		if (!strncmp(w, key, kl) && (w[kl] == '=' || w[kl] == ':')) {
+			(*i)++;
+			return w;
+		}
+	}
 	return NULL;
 }
 
-/* The raw value of the last token named key, and why it was ignored if it was. */
+/* The first parse warning about key, or NULL. */
+static const char *param_warning(const struct check_ctx *c, const char *key)
+{
+	int i = 0;
+
+	return param_warning_next(c, key, &i);
+}
+
+/* The raw value of the last token named key, and what the parser warned about it. */
 static void ev_param(struct check_result *r, const struct check_ctx *c, const char *key)
 {
-	const char *v = cmdline_get(&c->f->cmdline, key), *w = param_warning(c, key);
+	json_object *list = json_object_new_array();
+	const char *w;
+	int i = 0;
 
-	ev_str(r, key, v);
+	ev_str(r, key, cmdline_get(&c->f->cmdline, key));
 	ev_int(r, "occurrences", cmdline_count(&c->f->cmdline, key));
-	if (w)
-		ev_str(r, "ignored", w);
+	while ((w = param_warning_next(c, key, &i)))
+		json_object_array_add(list, json_object_new_string(w));
+	ev_obj(r, "parse_warnings", list);
 }
 
 /* nohz_full must exist, leave the boot CPU alone and cover the isolated set. */
@@ -77,6 +92,11 @@ static void chk_nohz_full(struct check_ctx *c, struct check_result *r)
 			     c->isol_list);
 		return;
 	}
+	if (param_warning(c, "nohz_full")) {
+		check_set(r, CHECK_WARN, "%s", param_warning(c, "nohz_full"));
+		check_remedy(r, "nohz_full=%s, given once", c->isol_list);
+		return;
+	}
 	check_set(r, CHECK_PASS, "nohz_full=%s covers the isolated CPUs", nz);
 }
 
@@ -108,6 +128,7 @@ static void chk_isolcpus(struct check_ctx *c, struct check_result *r)
 	const struct cmdline *cl = &c->f->cmdline;
 	char probs[1024] = "", tmp[600], list[256];
 	int count = cmdline_count(cl, "isolcpus");
+	const char *w;
 
 	ev_param(r, c, "isolcpus");
 	ev_obj(r, "flags", isolcpus_flags_json(cl->isolcpus_flags));
@@ -126,9 +147,11 @@ static void chk_isolcpus(struct check_ctx *c, struct check_result *r)
 			  "and managed IRQs may use the isolated CPUs");
 		return;
 	}
-	if (count > 1) {
-		snprintf(tmp, sizeof(tmp), "given %d times, the kernel uses the last (%s)", count,
-			 cmdline_get(cl, "isolcpus"));
+	/* Repeats (the kernel merges flags, refuses another list) and skipped flags. */
+	for (int i = 0; (w = param_warning_next(c, "isolcpus", &i));)
+		add_problem(probs, sizeof(probs), w);
+	if (count > 1 && !strstr(probs, "given again")) {
+		snprintf(tmp, sizeof(tmp), "given %d times", count);
 		add_problem(probs, sizeof(probs), tmp);
 	}
 	if (!cpuset_subset(c->isolated, &cl->isolcpus)) {
