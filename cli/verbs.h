@@ -37,6 +37,7 @@ int verb_snapshot(struct verb_ctx *ctx, int argc, char **argv);
 int verb_plan(struct verb_ctx *ctx, int argc, char **argv);
 int verb_bootargs(struct verb_ctx *ctx, int argc, char **argv);
 int verb_restore(struct verb_ctx *ctx, int argc, char **argv);
+int verb_run(struct verb_ctx *ctx, int argc, char **argv);
 
 /* Print "tlbisoctl VERB: try 'tlbisoctl VERB --help'." on stderr; returns TL_EXIT_USAGE. */
 int verb_usage_error(const struct verb_ctx *ctx, const char *verb, const char *fmt, ...)
