@@ -13,6 +13,7 @@
 #include "verbs.h"
 
 static const struct verb verbs[] = {
+	{ "trace", verb_trace, "name the senders of IPIs to isolated CPUs (tracefs)" },
 	{ NULL, NULL, NULL },
 };
 

@@ -33,4 +33,7 @@ struct verb {
 int verb_usage_error(const struct verb_ctx *ctx, const char *verb, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* The verbs of cli/verb-*.c. */
+int verb_trace(struct verb_ctx *ctx, int argc, char **argv);
+
 #endif
