@@ -121,7 +121,8 @@ static int itr_destroy_name(const char *name)
 
 int ipitrace_clean_stale(struct tl_err *e)
 {
-	char **list = tracefs_instances("^tlbiso-[0-9]+$");
+	/* A plain prefix: the pattern's regex dialect differs between libtracefs versions. */
+	char **list = tracefs_instances("^tlbiso-[0-9]");
 	int removed = 0;
 	pid_t pid;
 
