@@ -127,6 +127,19 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* At the end, read what is left: each call is bounded, so repeat until nothing comes. */
+static int trace_drain(struct ipitrace *t, struct tl_err *e)
+{
+	int r;
+
+	for (int i = 0; i < 1000; i++) {
+		r = ipitrace_on_readable(t, -1, e);
+		if (r <= 0)
+			return r;
+	}
+	return 0;
+}
+
 /* Poll the buffers until the duration ends or a signal arrives; drain on every wake-up. */
 static int trace_loop(struct ipitrace *t, int sfd, double duration, struct tl_err *e)
 {
@@ -147,7 +160,7 @@ static int trace_loop(struct ipitrace *t, int sfd, double duration, struct tl_er
 		if (ipitrace_on_readable(t, -1, e) < 0)
 			return -1;
 		if ((pfd[0].revents & POLLIN) || left <= 0)
-			return 0;
+			return trace_drain(t, e);
 	}
 }
 

@@ -541,7 +541,7 @@ static int itr_parse_page(struct ipitrace *t, int cpu)
 	return n;
 }
 
-/* Read up to the budget of pages from one CPU's buffer, never waiting. */
+/* Read up to the budget of pages from one CPU's buffer, never waiting; returns pages read. */
 static int itr_drain_cpu(struct ipitrace *t, struct itr_cpu *c, struct tl_err *e)
 {
 	int n = 0;
@@ -557,7 +557,8 @@ static int itr_drain_cpu(struct ipitrace *t, struct itr_cpu *c, struct tl_err *e
 			return tl_err_sys(e, errno, "reading cpu%d trace buffer", c->cpu);
 		if (r == 0)
 			break;
-		n += itr_parse_page(t, c->cpu);
+		itr_parse_page(t, c->cpu);
+		n++;
 	}
 	return n;
 }
@@ -639,7 +640,7 @@ int ipitrace_on_readable(struct ipitrace *t, int fd, struct tl_err *e)
 		n += r;
 	}
 	if (t->path == IPITRACE_RECEIVER)
-		n = itr_rx_replay(t);
+		itr_rx_replay(t);
 	return n;
 }
 

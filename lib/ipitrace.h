@@ -79,7 +79,10 @@ int ipitrace_fds(const struct ipitrace *t, int *fds, int max);
 
 /*
  * Read what is there without blocking: fd is one of ipitrace_fds(), or -1
- * for all of them. Returns the number of IPIs attributed, or a negative errno.
+ * for all of them. Returns the number of ring-buffer pages read (0: nothing
+ * was waiting), or a negative errno. Each descriptor gives at most
+ * budget_pages per call, so a caller that must empty the buffers repeats
+ * until 0.
  */
 int ipitrace_on_readable(struct ipitrace *t, int fd, struct tl_err *e);
 

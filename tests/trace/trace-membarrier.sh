@@ -54,11 +54,13 @@ rc=$?
 check "trace exits 0" [ $rc -eq 0 ]
 check "schema tlbiso.trace/1, sender path" \
 	[ "$(jq -r '.schema + " " + .kernel_path' "$tmp/out.json" 2>/dev/null)" = "tlbiso.trace/1 sender" ]
-read -r gp gc calls rt < <(sed -E 's/pid=([0-9]+) comm=([^ ]+) calls=([0-9]+) rt=([01])/\1 \2 \3 \4/' "$tmp/gen.out")
+read -r gp gc calls rt ms < <(sed -E 's/pid=([0-9]+) comm=([^ ]+) calls=([0-9]+) rt=([01]) ms=([0-9]+)/\1 \2 \3 \4 \5/' "$tmp/gen.out")
 q='[.entries[] | select(.sender.pid == $p and .target_cpu == 1)]'
 got=$(jq --argjson p "${gp:-0}" "$q | map(.count) | add // 0" "$tmp/out.json" 2>/dev/null)
 named=$(jq -r --argjson p "${gp:-0}" "$q | .[0] | .sender.comm + \" \" + .class + \" \" + .callback + \" \" + .callsite" "$tmp/out.json" 2>/dev/null)
-echo "# generator: pid=${gp:-?} comm=${gc:-?} calls=${calls:-?} rt=${rt:-?}; traced: $got ($named)"
+lost=$(jq .lost "$tmp/out.json" 2>/dev/null)
+echo "# generator: pid=${gp:-?} comm=${gc:-?} calls=${calls:-?} rt=${rt:-?} in ${ms:-?} ms;" \
+	"traced: $got ($named), lost ${lost:-?}"
 check "the generator is named by pid and comm" [ "${named%% *}" = "${gc:-none}" ]
 case "$named" in
 *" membarrier ipi_mb membarrier_"*) ok "class membarrier, callback ipi_mb, membarrier callsite" ;;
