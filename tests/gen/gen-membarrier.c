@@ -6,8 +6,9 @@
  * call sends one call-function IPI (callback ipi_mb) to the spinning CPU.
  *
  * membarrier only IPIs CPUs whose current task shares the mm, so on a busy
- * machine the spinner is made SCHED_FIFO (when permitted) for the short
- * time the calls take: every call then finds it running and sends an IPI.
+ * machine the spinner is made SCHED_FIFO 50 (when permitted: above the
+ * priority-1 spinners other tests may run) for the short time the calls
+ * take: every call then finds it running and sends an IPI.
  *
  * Usage: gen-membarrier [-n CALLS] [-t TARGET_CPU] [-s SENDER_CPU] [-l LINGER_S]
  * Prints "pid=P comm=C calls=N rt=0|1 ms=T" when the calls are done (the spinner
@@ -47,7 +48,7 @@ static void *spin(void *arg)
 {
 	struct gen *g = arg;
 
-	struct sched_param sp = {.sched_priority = 1};
+	struct sched_param sp = {.sched_priority = 50};
 
 	if (pin(g->target_cpu) < 0) {
 		perror("gen-membarrier: pin spinner");
@@ -98,7 +99,7 @@ int main(int argc, char **argv)
 		return 3;
 	}
 	/* The caller too: on a loaded machine the calls then finish well inside the window. */
-	sched_setscheduler(0, SCHED_FIFO, &(struct sched_param){.sched_priority = 1});
+	sched_setscheduler(0, SCHED_FIFO, &(struct sched_param){.sched_priority = 50});
 	pthread_create(&th, NULL, spin, &g);
 	while (!atomic_load(&g.running))
 		sched_yield();
