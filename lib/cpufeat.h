@@ -52,7 +52,10 @@ struct cpu_features {
 	char rar_reason[128];	/* why rar is unknown ("not root", "msr module not loaded") */
 };
 
-/* Gather the features; unknown values are not errors. */
+/*
+ * Gather the features; unknown values are not errors. An unreadable
+ * /proc/cpuinfo is returned as an error, with the CPUID facts filled anyway.
+ */
 int cpufeat_read(struct cpu_features *f, const struct tl_path *p, const struct cpuid_source *src,
 		 struct tl_err *e);
 

@@ -25,6 +25,10 @@ struct tl_facts {
 	bool has_sysfs_nohz_full, has_sysfs_isolated;
 	struct cpuset sysfs_nohz_full;	/* /sys/devices/system/cpu/nohz_full */
 	struct cpuset sysfs_isolated;	/* /sys/devices/system/cpu/isolated */
+	/* Why a part is unknown, "" when it was read: shown as evidence by check. */
+	char kconfig_error[TL_ERR_MSG_MAX];
+	char cpu_error[TL_ERR_MSG_MAX];
+	char topo_error[TL_ERR_MSG_MAX];
 };
 
 /*
