@@ -19,6 +19,7 @@ static const struct verb verbs[] = {
 	{ "status", verb_status, "show tlbisod's state, rates and alerts" },
 	{ "reload", verb_reload, "make tlbisod reread its configuration" },
 	{ "trace", verb_trace, "name the senders of IPIs to isolated CPUs (tracefs)" },
+	{ "top", verb_top, "live view of the interrupts reaching the isolated CPUs" },
 	{ NULL, NULL, NULL },
 };
 

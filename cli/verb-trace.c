@@ -16,7 +16,9 @@
 
 #include "ipireport.h"
 #include "ipitrace.h"
+#include "isolset.h"
 #include "path.h"
+#include "selfpin.h"
 #include "verbs.h"
 
 #define TRACE_WARNING                                                                  \
@@ -43,7 +45,8 @@ static void trace_usage(FILE *out)
 	      "That is the price of asking.\n"
 	      "\n"
 	      "Options:\n"
-	      " -c, --cpus LIST      CPUs to attribute IPIs to (e.g. 2-7)\n"
+	      " -c, --cpus LIST      CPUs to attribute IPIs to (default: the isolated CPUs,\n"
+	      "                      from nohz_full= or isolcpus=)\n"
 	      " -d, --duration SEC   how long to trace (default 10; Ctrl-C stops early)\n"
 	      " -j, --json           print JSON (schema tlbiso.trace/1)\n"
 	      " -h, --help           display this help\n"
@@ -98,25 +101,7 @@ static int trace_parse(struct verb_ctx *ctx, int argc, char **argv, struct trace
 	}
 	if (optind < argc)
 		return verb_usage_error(ctx, "trace", "unexpected argument '%s'", argv[optind]);
-	if (!a->have_cpus)
-		return verb_usage_error(ctx, "trace", "--cpus is required");
 	return 0;
-}
-
-/* Keep ourselves off the traced CPUs: reading their buffers from elsewhere disturbs nobody. */
-static void trace_pin_away(const struct tl_path *p, const struct cpuset *targets)
-{
-	struct cpuset online, hk;
-	cpu_set_t set;
-	struct tl_err e;
-
-	if (tl_path_read_cpulist(p, "/sys/devices/system/cpu/online", &online, &e) < 0)
-		return;
-	cpuset_andnot(&hk, &online, targets);
-	if (cpuset_empty(&hk))
-		return;
-	cpuset_to_glibc(&hk, &set, sizeof(set));
-	sched_setaffinity(0, sizeof(set), &set);
 }
 
 static double now_s(void)
@@ -164,6 +149,23 @@ static int trace_loop(struct ipitrace *t, int sfd, double duration, struct tl_er
 	}
 }
 
+/* Without --cpus, the node's isolated set, resolved as check and the daemon do. */
+static int trace_default_cpus(struct verb_ctx *ctx, struct trace_args *a, const struct tl_path *p)
+{
+	enum isol_origin origin;
+	struct tl_err e;
+
+	if (a->have_cpus)
+		return 0;
+	if (isolset_default(p, &a->cpus, NULL, &origin, &e) < 0) {
+		tl_log(&ctx->log, LOG_ERR, "%s", e.msg);
+		return TL_EXIT_CANNOT_RUN;
+	}
+	if (cpuset_empty(&a->cpus))
+		return verb_usage_error(ctx, "trace", "no isolated CPUs on this node: give --cpus");
+	return 0;
+}
+
 /* Signals come through a descriptor so that Ctrl-C ends the loop and the instance is removed. */
 static int trace_signalfd(sigset_t *old)
 {
@@ -208,7 +210,8 @@ static int trace_run(struct verb_ctx *ctx, const struct trace_args *a, const str
 	double t0;
 	int sfd, rc, r;
 
-	trace_pin_away(p, &a->cpus);
+	/* Reading the buffers from a housekeeping CPU disturbs nobody. */
+	selfpin_away(p, &a->cpus, &e);
 	r = ipitrace_clean_stale(&e);
 	if (r > 0)
 		tl_log(&ctx->log, LOG_INFO, "removed %d stale tracefs instance(s)", r);
@@ -246,7 +249,9 @@ int verb_trace(struct verb_ctx *ctx, int argc, char **argv)
 		tl_log(&ctx->log, LOG_ERR, "%s", e.msg);
 		return TL_EXIT_CANNOT_RUN;
 	}
-	r = trace_run(ctx, &a, &p);
+	r = trace_default_cpus(ctx, &a, &p);
+	if (r == 0)
+		r = trace_run(ctx, &a, &p);
 	tl_path_fini(&p);
 	return r;
 }
