@@ -30,6 +30,7 @@ struct trace_args {
 	bool have_cpus;
 	double duration;
 	bool json;
+	bool receiver; /* force the older kernels' receiving-side path */
 };
 
 static void trace_usage(FILE *out)
@@ -49,6 +50,8 @@ static void trace_usage(FILE *out)
 	      "                      from nohz_full= or isolcpus=)\n"
 	      " -d, --duration SEC   how long to trace (default 10; Ctrl-C stops early)\n"
 	      " -j, --json           print JSON (schema tlbiso.trace/1)\n"
+	      "     --receiver-side  use the older kernels' path (irq_vectors on the\n"
+	      "                      target CPUs) even where ipi:* events work\n"
 	      " -h, --help           display this help\n"
 	      "\n"
 	      "Tracing reads the live kernel only: there is no --sysroot.\n"
@@ -65,11 +68,9 @@ static void trace_usage(FILE *out)
 static int trace_parse(struct verb_ctx *ctx, int argc, char **argv, struct trace_args *a)
 {
 	static const struct option opts[] = {
-		{"cpus", required_argument, NULL, 'c'},
-		{"duration", required_argument, NULL, 'd'},
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+		{"cpus", required_argument, NULL, 'c'}, {"duration", required_argument, NULL, 'd'},
+		{"json", no_argument, NULL, 'j'},	{"receiver-side", no_argument, NULL, 'R'},
+		{"help", no_argument, NULL, 'h'},	{NULL, 0, NULL, 0},
 	};
 	struct tl_err e;
 	char *end;
@@ -91,6 +92,9 @@ static int trace_parse(struct verb_ctx *ctx, int argc, char **argv, struct trace
 			break;
 		case 'j':
 			a->json = true;
+			break;
+		case 'R':
+			a->receiver = true;
 			break;
 		case 'h':
 			trace_usage(stdout);
@@ -203,7 +207,7 @@ static int trace_report(struct ipitrace *t, const struct trace_args *a, double t
 /* Open, trace and report; the instance is removed on every way out. */
 static int trace_run(struct verb_ctx *ctx, const struct trace_args *a, const struct tl_path *p)
 {
-	struct ipitrace_opts o = {.targets = a->cpus};
+	struct ipitrace_opts o = {.targets = a->cpus, .force_receiver = a->receiver};
 	struct ipitrace *t;
 	struct tl_err e = {0};
 	sigset_t old;
