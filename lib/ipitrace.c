@@ -17,6 +17,7 @@
 #include <tracefs.h>
 
 #include "ipitrace.h"
+#include "ipiprobe.h"
 #include "kallsyms.h"
 
 /* include/linux/mm_types.h enum tlb_flush_reason: stable since 4.x. */
@@ -50,7 +51,8 @@ struct itr_csd {
 /* Receiver path: a call-function IPI being handled on a target CPU. */
 struct itr_pending {
 	bool open;
-	bool shootdown;
+	bool shootdown; /* tlb_flush "remote shootdown" ran in it */
+	bool kflush;	/* a kernel-range flush function ran in it (kprobe) */
 	uint64_t ts;
 };
 
@@ -61,6 +63,7 @@ struct itr_rx {
 	int tid;
 	struct tep_event *ev;
 	int reason;
+	enum ipiprobe_kind probe;
 };
 
 struct ipitrace {
@@ -81,7 +84,9 @@ struct ipitrace {
 	/* receiver path state */
 	struct itr_pending *pend; /* indexed by CPU id */
 	int max_cpu;
-	pid_t last_sender;
+	pid_t last_sender;  /* the last "remote ipi send" outside the targets */
+	pid_t last_ksender; /* the last kernel-range flush call outside the targets */
+	struct ipiprobe probes;
 	struct itr_rx *rx;
 	size_t nrx, caprx;
 };
@@ -135,7 +140,7 @@ int ipitrace_clean_stale(struct tl_err *e)
 			removed++;
 	}
 	tracefs_list_free(list);
-	return removed;
+	return removed + ipiprobe_clean_stale();
 }
 
 /* Write a raw filter string; the kernel's verdict (EINVAL for unknown syntax) is the test. */
@@ -194,6 +199,8 @@ static int itr_arm_receiver(struct ipitrace *t)
 	/* tlb_flush is optional: without it user-mm flushes show as "other". */
 	if (tracefs_event_file_exists(t->inst, "tlb", "tlb_flush", "enable"))
 		tracefs_event_enable(t->inst, "tlb", "tlb_flush");
+	/* Kprobes are optional too: without them kernel-range flushes show as "other". */
+	ipiprobe_create(&t->probes, t->inst, t->tep, getpid());
 	t->path = IPITRACE_RECEIVER;
 	return 0;
 }
@@ -354,7 +361,7 @@ int ipitrace_open(struct ipitrace **out, const struct tl_path *p, const struct i
 		return tl_err_sys(e, ENOMEM, "ipitrace");
 	t->targets = o->targets;
 	t->budget = o->budget_pages ? o->budget_pages : 64;
-	t->last_sender = -1;
+	t->last_sender = t->last_ksender = -1;
 	kallsyms_init(&t->ks);
 	r = kallsyms_load(&t->ks, p, e);
 	if (r == 0)
@@ -516,6 +523,7 @@ static int itr_rx_keep(struct ipitrace *t, struct tep_record *rec)
 	x->tid = tep_data_pid(t->tep, rec);
 	x->ev = ev;
 	x->reason = ev == t->ev.tlb ? (int)itr_num(t->ev.f_reason, rec) : -1;
+	x->probe = ipiprobe_kind_of(&t->probes, ev);
 	return 0;
 }
 
@@ -578,9 +586,13 @@ static void itr_rx_commit(struct ipitrace *t, int cpu)
 
 	if (!pd->open)
 		return;
-	tu.class_hint = pd->shootdown ? IPI_CLASS_USER_MM_SHOOTDOWN : IPI_CLASS_OTHER;
+	tu.class_hint = pd->shootdown ? IPI_CLASS_USER_MM_SHOOTDOWN
+			: pd->kflush  ? IPI_CLASS_KERNEL_TLB_FLUSH
+				      : IPI_CLASS_OTHER;
 	if (pd->shootdown)
 		tu.tid = t->last_sender;
+	else if (pd->kflush)
+		tu.tid = t->last_ksender;
 	ipiagg_add(&t->agg, &tu);
 	pd->open = false;
 }
@@ -594,6 +606,8 @@ static int itr_rx_event(struct ipitrace *t, const struct itr_rx *x)
 
 	if (x->ev == v->tlb && x->reason == TLB_REMOTE_SEND_IPI && !target)
 		t->last_sender = x->tid;
+	if (x->probe == IPIPROBE_FLUSH_SEND && !target)
+		t->last_ksender = x->tid;
 	if (!target)
 		return 0;
 	if (x->ev == v->cf || x->ev == v->cfs) {
@@ -601,6 +615,8 @@ static int itr_rx_event(struct ipitrace *t, const struct itr_rx *x)
 		t->pend[x->cpu] = (struct itr_pending){.open = true, .ts = x->ts};
 	} else if (x->ev == v->tlb && x->reason == TLB_REMOTE_SHOOTDOWN) {
 		t->pend[x->cpu].shootdown = true;
+	} else if (x->probe == IPIPROBE_FLUSH_RUN) {
+		t->pend[x->cpu].kflush = true;
 	} else if (x->ev == v->cf_exit || x->ev == v->cfs_exit) {
 		itr_rx_commit(t, x->cpu);
 		return 1;
@@ -690,6 +706,8 @@ void ipitrace_close(struct ipitrace *t)
 		tracefs_instance_destroy(t->inst);
 		tracefs_instance_free(t->inst);
 	}
+	/* After the instance: kprobes enabled somewhere cannot be removed. */
+	ipiprobe_destroy(&t->probes);
 	if (t->tep)
 		tep_free(t->tep);
 	if (t->kbuf)
