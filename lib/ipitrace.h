@@ -8,11 +8,15 @@
  * - sender (6.6+: ipi events and CPUS{} filters): ipi:ipi_send_cpu filtered
  *   "cpu & CPUS{targets}" and ipi:ipi_send_cpumask filtered
  *   "cpumask & CPUS{targets}", recorded on the sending CPU with its pid;
+ *   csd:csd_queue_cpu (same filter) names the function behind the generic
+ *   callback that smp_call_function_many() reports;
  * - receiver (older kernels, x86): irq_vectors call_function{,_single},
  *   reschedule and irq_work entries on the target CPUs, with tlb:tlb_flush
  *   "remote shootdown" for user-mm flushes and the most recent "remote ipi
- *   send" elsewhere as their sender. Other call-function IPIs have no
- *   callback or sender there (class "other", sender unknown).
+ *   send" elsewhere as their sender, and kprobes (ipiprobe.h, when the
+ *   kernel has kprobe events) for kernel-range flushes and their sender.
+ *   Other call-function IPIs have no callback or sender there (class
+ *   "other", sender unknown).
  *
  * Cost to the system: enabling the events flips static keys, which sends one
  * IPI to every CPU; disabling them at close does it once more. Arm once.

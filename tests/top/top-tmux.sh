@@ -6,9 +6,11 @@ set -u
 
 bld=${top_builddir:-.}
 ctl=$(cd "$bld" && pwd)/cli/tlbisoctl
+tlbisod=$(cd "$bld" && pwd)/daemon/tlbisod
 tmp=$(mktemp -d)
 sock=tlbiso-top-test-$$
-trap 'tmux -L $sock kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+dpid=
+trap 'tmux -L $sock kill-server 2>/dev/null; [ -n "$dpid" ] && kill $dpid; rm -rf "$tmp"' EXIT
 
 command -v tmux >/dev/null || { echo "1..0 # SKIP tmux not installed"; exit 0; }
 [ -r /proc/interrupts ] || { echo "1..0 # SKIP /proc/interrupts unreadable"; exit 0; }
@@ -36,7 +38,7 @@ wait_rows() {
 	return 1
 }
 
-echo "1..6"
+echo "1..7"
 tmux -L $sock new-session -d -s top -x 120 -y 30 \
 	"$ctl top --cpus 0-$last --interval 5000; echo \$? >$tmp/rc; sleep 30"
 check "the rows of CPUs 0-$last and the column header are on screen" wait_rows
@@ -64,3 +66,17 @@ check "a pipe gets 3 lines (baseline + 2 intervals), exit 0" \
 	[ $rc -eq 0 -a "$(grep -c "cpu$last TLB=" "$tmp/lines")" -eq 3 ]
 "$ctl" top --interval 10 >/dev/null 2>&1 </dev/null
 check "--interval below 50 ms is a usage error (exit 2)" [ $? -eq 2 ]
+
+# With tlbisod answering on its socket, the state column is its alert state
+# for the CPU ("ok" or an alert type), not "-" as without a daemon.
+mkdir -p "$tmp/run" "$tmp/state"
+printf 'isolated_cpus = "%s";\nmonitor = { interval_ms = 200; };\n' "$last" >"$tmp/d.conf"
+"$tlbisod" -f -c "$tmp/d.conf" --runtime-dir "$tmp/run" --state-dir "$tmp/state" \
+	>"$tmp/d.log" 2>&1 &
+dpid=$!
+for i in $(seq 50); do [ -S "$tmp/run/tlbiso.sock" ] && break; sleep 0.1; done
+"$ctl" top --cpus $last --interval 300 --iterations 1 --runtime-dir "$tmp/run" \
+	>"$tmp/dlines" 2>&1 </dev/null
+st=$(sed -n '$s/.* state=\([^ ]*\).*/\1/p' "$tmp/dlines")
+echo "# state from the daemon: '$st'"
+check "the daemon's state for CPU $last is shown" [ -n "$st" -a "$st" != "-" ]
