@@ -105,13 +105,16 @@ rc=$?
 check "SIGINT: exit 0, table printed, instance removed" \
 	[ $rc -eq 0 ] && grep -q '^IPIs to CPUs 1' "$tmp/int.out" && no_instances
 
-# 8: an instance left by a dead process is removed at the next start.
-sh -c 'exit 0' &
+# An instance left armed by a process killed with SIGKILL is removed at the next start.
+"$ctl" trace --cpus 1 --duration 60 >/dev/null 2>&1 &
 dead=$!
-wait $dead
-mkdir $tfs/instances/tlbiso-$dead
+wait_armed $dead && kill -KILL $dead
+wait $dead 2>/dev/null
+left=no
+[ -d $tfs/instances/tlbiso-$dead ] && left=yes
 "$ctl" trace --cpus 1 --duration 0.1 >/dev/null 2>&1
-check "stale instance tlbiso-$dead removed" [ ! -d $tfs/instances/tlbiso-$dead ]
+check "instance of a SIGKILLed trace (left: $left) removed by the next run" \
+	[ $left = yes -a ! -d $tfs/instances/tlbiso-$dead ]
 
 # 9: usage errors exit 2 and change nothing.
 "$ctl" trace --cpus 1 --duration bogus >/dev/null 2>&1
