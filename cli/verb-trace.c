@@ -116,17 +116,19 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* At the end, read what is left: each call is bounded, so repeat until nothing comes. */
+/*
+ * At the end, read what is left: each call is bounded, so repeat until nothing
+ * comes, but for half a second at most, since new events keep arriving.
+ */
 static int trace_drain(struct ipitrace *t, struct tl_err *e)
 {
+	double stop = now_s() + 0.5;
 	int r;
 
-	for (int i = 0; i < 1000; i++) {
+	do {
 		r = ipitrace_on_readable(t, -1, e);
-		if (r <= 0)
-			return r;
-	}
-	return 0;
+	} while (r > 0 && now_s() < stop);
+	return r < 0 ? r : 0;
 }
 
 /* Poll the buffers until the duration ends or a signal arrives; drain on every wake-up. */

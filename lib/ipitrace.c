@@ -124,22 +124,33 @@ static int itr_destroy_name(const char *name)
 	return r < 0 ? -EBUSY : 0;
 }
 
-int ipitrace_clean_stale(struct tl_err *e)
+/* Stale instances seen during the walk; removed after it, not under its readdir. */
+struct itr_stale {
+	char names[64][32];
+	int n;
+};
+
+/* tracefs_instances_walk() callback: keep "tlbiso-<pid>" names whose pid is gone. */
+static int itr_stale_visit(const char *name, void *arg)
 {
-	/* A plain prefix: the pattern's regex dialect differs between libtracefs versions. */
-	char **list = tracefs_instances("^tlbiso-[0-9]");
-	int removed = 0;
+	struct itr_stale *st = arg;
 	pid_t pid;
 
-	if (!list)
-		return 0;
-	for (char **n = list; *n; n++) {
-		if (!itr_parse_name(*n, &pid) || kill(pid, 0) == 0 || errno != ESRCH)
-			continue;
-		if (itr_destroy_name(*n) == 0)
+	if (st->n < 64 && itr_parse_name(name, &pid) && kill(pid, 0) < 0 && errno == ESRCH)
+		snprintf(st->names[st->n++], sizeof(st->names[0]), "%s", name);
+	return 0;
+}
+
+int ipitrace_clean_stale(struct tl_err *e)
+{
+	struct itr_stale st = {.n = 0};
+	int removed = 0;
+
+	/* The walk, not tracefs_instances(): that one leaks its regex in libtracefs 1.6. */
+	tracefs_instances_walk(itr_stale_visit, &st);
+	for (int i = 0; i < st.n; i++)
+		if (itr_destroy_name(st.names[i]) == 0)
 			removed++;
-	}
-	tracefs_list_free(list);
 	return removed + ipiprobe_clean_stale();
 }
 
@@ -182,15 +193,45 @@ static int itr_arm_sender(struct ipitrace *t, const char *list)
 	return 0;
 }
 
+/*
+ * Receiver path filters, best effort: irq_vectors events only on the target
+ * CPUs ("CPU == n || ..."; kernels that cannot filter on CPU record them
+ * everywhere and the reader drops the rest), tlb_flush only for the two
+ * reasons we use (it also fires at every task switch).
+ */
+static void itr_receiver_filters(struct ipitrace *t, const char *const *evs, size_t nev)
+{
+	char f[2048] = "", *p = f;
+	int cpu, r;
+
+	cpuset_for_each(cpu, &t->targets)
+	{
+		r = snprintf(p, sizeof(f) - (size_t)(p - f), "%sCPU == %d", p == f ? "" : " || ",
+			     cpu);
+		if (r < 0 || (size_t)r >= sizeof(f) - (size_t)(p - f)) {
+			f[0] = '\0';
+			break;
+		}
+		p += r;
+	}
+	for (size_t i = 0; f[0] && i < nev; i++)
+		itr_filter(t->inst, "irq_vectors", evs[i], f);
+	snprintf(f, sizeof(f), "reason == %d || reason == %d", TLB_REMOTE_SHOOTDOWN,
+		 TLB_REMOTE_SEND_IPI);
+	itr_filter(t->inst, "tlb", "tlb_flush", f);
+}
+
 /* Receiver path: x86 irq_vectors entries on the targets, tlb_flush for the reason and sender. */
 static int itr_arm_receiver(struct ipitrace *t)
 {
 	static const char *const evs[] = {"call_function_entry",	"call_function_exit",
 					  "call_function_single_entry", "call_function_single_exit",
 					  "reschedule_entry",		"irq_work_entry"};
+	size_t nev = sizeof(evs) / sizeof(evs[0]);
 	int n = 0;
 
-	for (size_t i = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
+	itr_receiver_filters(t, evs, nev);
+	for (size_t i = 0; i < nev; i++)
 		if (tracefs_event_file_exists(t->inst, "irq_vectors", evs[i], "enable") &&
 		    tracefs_event_enable(t->inst, "irq_vectors", evs[i]) == 0)
 			n++;
