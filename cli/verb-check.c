@@ -32,7 +32,8 @@ static void check_usage(FILE *out)
 	      "exact boot parameter, command or config line that fixes it.\n"
 	      "\n"
 	      "Options:\n"
-	      "     --sysroot DIR     check a snapshot (tlbisoctl snapshot) instead of this system\n"
+	      "     --sysroot DIR     check a snapshot (tlbisoctl snapshot) instead of this "
+	      "system\n"
 	      " -c, --cpus LIST       the isolated CPUs (default: isolated_cpus from the config,\n"
 	      "                       else nohz_full, else isolated)\n"
 	      "     --config FILE     configuration file (default " TL_CONF_DEFAULT_PATH ")\n"
@@ -69,15 +70,15 @@ static int check_parse(struct verb_ctx *ctx, int argc, char **argv, struct check
 {
 	enum { OPT_SYSROOT = 256, OPT_CONFIG, OPT_NO_COLOR };
 	static const struct option opts[] = {
-		{ "sysroot", required_argument, NULL, OPT_SYSROOT },
-		{ "cpus", required_argument, NULL, 'c' },
-		{ "config", required_argument, NULL, OPT_CONFIG },
-		{ "json", no_argument, NULL, 'j' },
-		{ "sample", required_argument, NULL, 's' },
-		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"sysroot", required_argument, NULL, OPT_SYSROOT},
+		{"cpus", required_argument, NULL, 'c'},
+		{"config", required_argument, NULL, OPT_CONFIG},
+		{"json", no_argument, NULL, 'j'},
+		{"sample", required_argument, NULL, 's'},
+		{"no-color", no_argument, NULL, OPT_NO_COLOR},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	struct tl_err e;
 	int c;
@@ -89,7 +90,8 @@ static int check_parse(struct verb_ctx *ctx, int argc, char **argv, struct check
 			break;
 		case 'c':
 			if (cpulist_parse(optarg, &a->cpus, &e) < 0 || cpuset_empty(&a->cpus))
-				return verb_usage_error(ctx, "check", "invalid --cpus '%s'", optarg);
+				return verb_usage_error(ctx, "check", "invalid --cpus '%s'",
+							optarg);
 			a->have_cpus = true;
 			break;
 		case OPT_CONFIG:
@@ -126,8 +128,8 @@ static int check_parse(struct verb_ctx *ctx, int argc, char **argv, struct check
 static int check_load_conf(struct verb_ctx *ctx, const struct check_args *a,
 			   const struct tl_path *p, struct tl_config *conf)
 {
-	struct conf_problems probs = { 0 };
-	struct tl_err e = { 0 };
+	struct conf_problems probs = {0};
+	struct tl_err e = {0};
 	char path[PATH_MAX], text[8192];
 	int r;
 
@@ -153,18 +155,22 @@ static int check_load_conf(struct verb_ctx *ctx, const struct check_args *a,
 static int check_do(struct verb_ctx *ctx, const struct check_args *a, const struct tl_path *p,
 		    const struct tl_config *conf)
 {
-	struct check_options o = { .sample_seconds = a->sample,
-				   .thresholds = conf->monitor.threshold };
-	struct render_opts ro = { .verbose = a->verbose };
+	struct check_options o = {.sample_seconds = a->sample,
+				  .thresholds = conf->monitor.threshold};
+	struct render_opts ro = {.verbose = a->verbose};
 	struct cpuid_source src;
 	struct check_report r;
 	struct tl_facts f;
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
+	int rc;
 
 	if (a->have_cpus)
 		o.cpus = &a->cpus;
 	else if (!conf->isolated.automatic)
 		o.conf_cpus = &conf->isolated.set;
+	/* Run on housekeeping CPUs only; failing to move is worth a word, not an abort. */
+	if (facts_pin_housekeeping(p, o.cpus ? o.cpus : o.conf_cpus, &e) < 0)
+		fprintf(stderr, "%s check: %s\n", ctx->prog, e.msg);
 	cpuid_source_for_path(&src, p);
 	if (facts_gather(&f, p, &src, &e) < 0) {
 		fprintf(stderr, "%s check: %s\n", ctx->prog, e.msg);
@@ -185,8 +191,7 @@ static int check_do(struct verb_ctx *ctx, const struct check_args *a, const stru
 		ro.color = render_want_color(STDOUT_FILENO, a->no_color);
 		render_check_text(stdout, &f, &r, &ro);
 	}
-	int rc = check_report_exit(&r) ? TL_EXIT_FAIL : TL_EXIT_OK;
-
+	rc = check_report_exit(&r) ? TL_EXIT_FAIL : TL_EXIT_OK;
 	check_report_free(&r);
 	facts_free(&f);
 	return rc;
@@ -194,10 +199,10 @@ static int check_do(struct verb_ctx *ctx, const struct check_args *a, const stru
 
 int verb_check(struct verb_ctx *ctx, int argc, char **argv)
 {
-	struct check_args a = { 0 };
+	struct check_args a = {0};
 	struct tl_config *conf;
 	struct tl_path p;
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
 	int rc;
 
 	rc = check_parse(ctx, argc, argv, &a);

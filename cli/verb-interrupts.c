@@ -33,15 +33,15 @@ int verb_interrupts(struct verb_ctx *ctx, int argc, char **argv)
 {
 	enum { OPT_SYSROOT = 256 };
 	static const struct option opts[] = {
-		{ "sysroot", required_argument, NULL, OPT_SYSROOT },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"sysroot", required_argument, NULL, OPT_SYSROOT},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	const char *sysroot = NULL;
 	struct irq_table t;
 	struct tl_path p;
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
 	bool json = false;
 	int c, rc = TL_EXIT_OK;
 
@@ -56,7 +56,8 @@ int verb_interrupts(struct verb_ctx *ctx, int argc, char **argv)
 			return verb_usage_error(ctx, "interrupts", "invalid option");
 	}
 	if (optind < argc)
-		return verb_usage_error(ctx, "interrupts", "unexpected argument '%s'", argv[optind]);
+		return verb_usage_error(ctx, "interrupts", "unexpected argument '%s'",
+					argv[optind]);
 	if (tl_path_init(&p, sysroot, &e) < 0) {
 		fprintf(stderr, "%s interrupts: %s\n", ctx->prog, e.msg);
 		return TL_EXIT_CANNOT_RUN;

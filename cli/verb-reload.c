@@ -9,6 +9,7 @@
 #include "daemon.h"
 #include "verbs.h"
 
+/* --help: to stdout, util-linux style. */
 static void reload_usage(void)
 {
 	printf("Usage:\n"

@@ -36,15 +36,15 @@ int verb_snapshot(struct verb_ctx *ctx, int argc, char **argv)
 {
 	enum { OPT_SYSROOT = 256 };
 	static const struct option opts[] = {
-		{ "sysroot", required_argument, NULL, OPT_SYSROOT },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"sysroot", required_argument, NULL, OPT_SYSROOT},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	const char *sysroot = NULL;
 	struct snapshot_stats st;
 	struct cpuid_source src;
 	struct tl_path p;
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
 	int c, rc = TL_EXIT_OK;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {

@@ -11,6 +11,7 @@
 #include "daemon.h"
 #include "verbs.h"
 
+/* --help: to stdout, util-linux style. */
 static void status_usage(void)
 {
 	printf("Usage:\n"
@@ -48,6 +49,7 @@ int verb_ctl_call_error(const struct verb_ctx *ctx, const char *runtime_dir, con
 	return TL_EXIT_CANNOT_RUN;
 }
 
+/* A string member, or NULL: the text output tolerates a newer daemon. */
 static const char *jstr(json_object *o, const char *key)
 {
 	json_object *v;
@@ -57,6 +59,7 @@ static const char *jstr(json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
+/* A number member, or 0. */
 static double jnum(json_object *o, const char *key)
 {
 	json_object *v;
@@ -78,6 +81,7 @@ static void jcpus(json_object *o, char *out, size_t outsz)
 			      json_object_get_int(json_object_array_get_idx(a, i)));
 }
 
+/* State, CPU sets, interval and the deferral verdict. */
 static void print_header(json_object *st)
 {
 	json_object *df, *v;
@@ -97,6 +101,7 @@ static void print_header(json_object *st)
 	}
 }
 
+/* One line of rates per isolated CPU. */
 static void print_cpus(json_object *st)
 {
 	static const char *const src[] = {"TLB", "CAL", "RES", "LOC", "IWI", "IRQ"};
@@ -117,6 +122,7 @@ static void print_cpus(json_object *st)
 	}
 }
 
+/* Active alerts with their remedy. */
 static void print_alerts(json_object *st)
 {
 	json_object *a;
@@ -135,6 +141,7 @@ static void print_alerts(json_object *st)
 	}
 }
 
+/* Recent events, degraded-mode notes and a refused reload. */
 static void print_history_notes(json_object *st)
 {
 	json_object *a;

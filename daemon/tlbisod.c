@@ -18,6 +18,7 @@
 
 enum { OPT_CHECK_CONFIG = 256, OPT_SYSROOT, OPT_RUNTIME_DIR, OPT_STATE_DIR };
 
+/* --help text, with the exit statuses. */
 static void usage(FILE *out)
 {
 	fprintf(out,

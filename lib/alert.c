@@ -169,10 +169,12 @@ static void view_regression(const struct monitor *m, enum tl_source s, double th
 }
 
 /* Remember an event in the history ring. */
-static void history_add(struct alert_engine *ae, const struct alert *a, bool raised, time_t now)
+static void history_add(struct alert_engine *ae, const struct alert *a, bool raised, time_t now,
+			uint64_t sample)
 {
 	struct alert_hist *h = &ae->hist[ae->hist_next];
 
+	h->sample = sample;
 	h->raised = raised;
 	h->type = a->type;
 	h->source = a->source;
@@ -195,12 +197,14 @@ static void step_slot(struct alert_engine *ae, struct alert *a, const struct rul
 
 	if (!r)
 		return;
+	if (r > 0)
+		a->since_sample = in->m->samples;
 	if (r > 0 && a->type == AL_DEVICE_IRQ && v->first && v->first->irq_names[0])
 		snprintf(a->remedy, sizeof(a->remedy),
 			 "device IRQs %s reach CPU %d: set irqaffinity= and isolcpus=managed_irq, "
 			 "or write a housekeeping mask to /proc/irq/N/smp_affinity",
 			 v->first->irq_names, v->first->cpu);
-	history_add(ae, a, r > 0, in->now);
+	history_add(ae, a, r > 0, in->now, in->m->samples);
 	if (*n < maxev) {
 		ev[*n].raised = r > 0;
 		ev[*n].a = a;
@@ -248,7 +252,7 @@ const struct alert *alerts_raise_lost_deferral(struct alert_engine *ae, const ch
 	snprintf(a->remedy, sizeof(a->remedy),
 		 "the previous boot had TLB-flush deferral (%s) and this one has not: %s", was,
 		 missing && *missing ? missing : "see tlbisoctl check");
-	history_add(ae, a, true, now);
+	history_add(ae, a, true, now, 0);
 	return a;
 }
 

@@ -9,6 +9,7 @@
 #define TLBISO_ALERT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "conf.h"
@@ -43,6 +44,7 @@ struct alert {
 	struct cpuset cpus;
 	double rate, threshold; /* the highest rate among the CPUs above, this sample */
 	time_t since;		/* wall clock, when raised */
+	uint64_t since_sample;	/* the monitor's sample count when raised (0: at start) */
 	int quiet;		/* consecutive samples under the threshold */
 	char remedy[320];
 };
@@ -55,6 +57,7 @@ struct alert_hist {
 	int source;
 	struct cpuset cpus;
 	time_t time;
+	uint64_t sample; /* the monitor's sample count at the event */
 };
 
 /* Slots: one per channel rule, one regression per source, two deferral_regressed. */

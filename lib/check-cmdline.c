@@ -10,13 +10,43 @@
 
 #include "check-impl.h"
 
-/* The raw value of the last token named key, as evidence ("" when absent). */
+/* The parser's warnings about key ("nohz_full=1-x: ..."), from index *i on; NULL at the end. */
+static const char *param_warning_next(const struct check_ctx *c, const char *key, int *i)
+{
+	const struct cmdline *cl = &c->f->cmdline;
+	size_t kl = strlen(key);
+
+	for (; *i < cl->nwarnings; (*i)++) {
+		const char *w = cl->warnings[*i];
+
+		if (!strncmp(w, key, kl) && (w[kl] == '=' || w[kl] == ':')) {
+			(*i)++;
+			return w;
+		}
+	}
+	return NULL;
+}
+
+/* The first parse warning about key, or NULL. */
+static const char *param_warning(const struct check_ctx *c, const char *key)
+{
+	int i = 0;
+
+	return param_warning_next(c, key, &i);
+}
+
+/* The raw value of the last token named key, and what the parser warned about it. */
 static void ev_param(struct check_result *r, const struct check_ctx *c, const char *key)
 {
-	const char *v = cmdline_get(&c->f->cmdline, key);
+	json_object *list = json_object_new_array();
+	const char *w;
+	int i = 0;
 
-	ev_str(r, key, v);
+	ev_str(r, key, cmdline_get(&c->f->cmdline, key));
 	ev_int(r, "occurrences", cmdline_count(&c->f->cmdline, key));
+	while ((w = param_warning_next(c, key, &i)))
+		json_object_array_add(list, json_object_new_string(w));
+	ev_obj(r, "parse_warnings", list);
 }
 
 /* nohz_full must exist, leave the boot CPU alone and cover the isolated set. */
@@ -30,6 +60,11 @@ static void chk_nohz_full(struct check_ctx *c, struct check_result *r)
 	ev_str(r, "isolcpus", cmdline_get(cl, "isolcpus"));
 	if (check_need_isolated(c, r))
 		return;
+	if ((!cl->has_nohz_full || cpuset_empty(&cl->nohz_full)) && param_warning(c, "nohz_full")) {
+		check_set(r, CHECK_FAIL, "the kernel ignores %s", param_warning(c, "nohz_full"));
+		check_remedy(r, "nohz_full=%s", c->isol_list);
+		return;
+	}
 	if (!cl->has_nohz_full || cpuset_empty(&cl->nohz_full)) {
 		check_set(r, CHECK_FAIL, "nohz_full= is not on the kernel command line");
 		check_remedy(r, "nohz_full=%s", c->isol_list);
@@ -39,7 +74,8 @@ static void chk_nohz_full(struct check_ctx *c, struct check_result *r)
 	if (cpuset_isset(&cl->nohz_full, 0)) {
 		cpuset_andnot(&fixed, &cl->nohz_full, c->housekeeping);
 		cpuset_clear(&fixed, 0);
-		check_set(r, CHECK_FAIL, "boot CPU 0 is in nohz_full=%s: it must stay housekeeping", nz);
+		check_set(r, CHECK_FAIL, "boot CPU 0 is in nohz_full=%s: it must stay housekeeping",
+			  nz);
 		check_remedy(r, "nohz_full=%s", cpus_str(&fixed, ic, sizeof(ic)));
 		return;
 	}
@@ -54,6 +90,11 @@ static void chk_nohz_full(struct check_ctx *c, struct check_result *r)
 			  cpus_str(&cl->isolcpus, ic, sizeof(ic)));
 		check_remedy(r, "nohz_full=%s isolcpus=managed_irq,domain,%s", c->isol_list,
 			     c->isol_list);
+		return;
+	}
+	if (param_warning(c, "nohz_full")) {
+		check_set(r, CHECK_WARN, "%s", param_warning(c, "nohz_full"));
+		check_remedy(r, "nohz_full=%s, given once", c->isol_list);
 		return;
 	}
 	check_set(r, CHECK_PASS, "nohz_full=%s covers the isolated CPUs", nz);
@@ -87,21 +128,30 @@ static void chk_isolcpus(struct check_ctx *c, struct check_result *r)
 	const struct cmdline *cl = &c->f->cmdline;
 	char probs[1024] = "", tmp[600], list[256];
 	int count = cmdline_count(cl, "isolcpus");
+	const char *w;
 
 	ev_param(r, c, "isolcpus");
 	ev_obj(r, "flags", isolcpus_flags_json(cl->isolcpus_flags));
 	if (check_need_isolated(c, r))
 		return;
 	check_remedy(r, "isolcpus=%smanaged_irq,domain,%s",
-		     cl->has_isolcpus && (cl->isolcpus_flags & ISOL_NOHZ) ? "nohz," : "", c->isol_list);
-	if (!cl->has_isolcpus) {
-		check_set(r, CHECK_WARN, "isolcpus= is not on the kernel command line: the scheduler "
-					 "and managed IRQs may use the isolated CPUs");
+		     cl->has_isolcpus && (cl->isolcpus_flags & ISOL_NOHZ) ? "nohz," : "",
+		     c->isol_list);
+	if (!cl->has_isolcpus && param_warning(c, "isolcpus")) {
+		check_set(r, CHECK_WARN, "the kernel ignores %s", param_warning(c, "isolcpus"));
 		return;
 	}
-	if (count > 1) {
-		snprintf(tmp, sizeof(tmp), "given %d times, the kernel uses the last (%s)", count,
-			 cmdline_get(cl, "isolcpus"));
+	if (!cl->has_isolcpus) {
+		check_set(r, CHECK_WARN,
+			  "isolcpus= is not on the kernel command line: the scheduler "
+			  "and managed IRQs may use the isolated CPUs");
+		return;
+	}
+	/* Repeats (the kernel merges flags, refuses another list) and skipped flags. */
+	for (int i = 0; (w = param_warning_next(c, "isolcpus", &i));)
+		add_problem(probs, sizeof(probs), w);
+	if (count > 1 && !strstr(probs, "given again")) {
+		snprintf(tmp, sizeof(tmp), "given %d times", count);
 		add_problem(probs, sizeof(probs), tmp);
 	}
 	if (!cpuset_subset(c->isolated, &cl->isolcpus)) {
@@ -110,16 +160,19 @@ static void chk_isolcpus(struct check_ctx *c, struct check_result *r)
 		add_problem(probs, sizeof(probs), tmp);
 	}
 	if (!(cl->isolcpus_flags & ISOL_MANAGED_IRQ))
-		add_problem(probs, sizeof(probs), "no managed_irq flag: kernel-managed queue IRQs may "
-						  "target isolated CPUs");
+		add_problem(probs, sizeof(probs),
+			    "no managed_irq flag: kernel-managed queue IRQs may "
+			    "target isolated CPUs");
 	if (!(cl->isolcpus_flags & ISOL_DOMAIN))
-		add_problem(probs, sizeof(probs), "no domain flag: the CPUs stay in load balancing");
+		add_problem(probs, sizeof(probs),
+			    "no domain flag: the CPUs stay in load balancing");
 	if (probs[0]) {
 		check_set(r, CHECK_WARN, "isolcpus: %s", probs);
 		return;
 	}
 	r->remedy[0] = '\0';
-	check_set(r, CHECK_PASS, "isolcpus=%s with domain and managed_irq", cmdline_get(cl, "isolcpus"));
+	check_set(r, CHECK_PASS, "isolcpus=%s with domain and managed_irq",
+		  cmdline_get(cl, "isolcpus"));
 }
 
 /* RCU callbacks off the isolated CPUs: rcu_nocbs=, or implied by nohz_full. */
@@ -140,7 +193,8 @@ static void chk_rcu_nocbs(struct check_ctx *c, struct check_result *r)
 		return;
 	}
 	if (nohz && cpuset_subset(c->isolated, nohz) && kconfig_enabled(k, "RCU_NOCB_CPU")) {
-		check_set(r, CHECK_PASS, "RCU callbacks are offloaded from %s (implied by nohz_full)",
+		check_set(r, CHECK_PASS,
+			  "RCU callbacks are offloaded from %s (implied by nohz_full)",
 			  c->isol_list);
 		return;
 	}
@@ -172,13 +226,15 @@ static void chk_irqaffinity(struct check_ctx *c, struct check_result *r)
 	if (irqinfo_default_affinity(c->p, &def, NULL) == 0 &&
 	    !cpuset_intersects(&def, c->isolated)) {
 		ev_cpus(r, "default_smp_affinity", &def);
-		check_set(r, CHECK_PASS, "irqaffinity= not given, but the default IRQ affinity %s "
-					 "already excludes the isolated CPUs",
+		check_set(r, CHECK_PASS,
+			  "irqaffinity= not given, but the default IRQ affinity %s "
+			  "already excludes the isolated CPUs",
 			  cpus_str(&def, buf, sizeof(buf)));
 		return;
 	}
-	check_set(r, CHECK_WARN, "irqaffinity= is not given: IRQs set up at boot may target "
-				 "isolated CPUs");
+	check_set(r, CHECK_WARN,
+		  "irqaffinity= is not given: IRQs set up at boot may target "
+		  "isolated CPUs");
 	check_remedy(r, "irqaffinity=%s", c->hk_list);
 }
 
@@ -194,10 +250,12 @@ static void chk_sysfs_nohz_full(struct check_ctx *c, struct check_result *r)
 	if (check_need_isolated(c, r))
 		return;
 	if (!f->has_sysfs_nohz_full) {
-		check_set(r, CHECK_FAIL, "/sys/devices/system/cpu/nohz_full is absent: the kernel "
-					 "has no CONFIG_NO_HZ_FULL");
-		check_remedy(r, "run a kernel built with CONFIG_NO_HZ_FULL=y and boot with nohz_full=%s",
-			     c->isol_list);
+		check_set(r, CHECK_FAIL,
+			  "/sys/devices/system/cpu/nohz_full is absent: the kernel "
+			  "has no CONFIG_NO_HZ_FULL");
+		check_remedy(
+			r, "run a kernel built with CONFIG_NO_HZ_FULL=y and boot with nohz_full=%s",
+			c->isol_list);
 		return;
 	}
 	if (!cpuset_subset(c->isolated, &f->sysfs_nohz_full)) {
@@ -221,7 +279,8 @@ static void chk_sysfs_isolated(struct check_ctx *c, struct check_result *r)
 	if (check_need_isolated(c, r))
 		return;
 	if (f->has_sysfs_isolated && cpuset_subset(c->isolated, &f->sysfs_isolated)) {
-		check_set(r, CHECK_PASS, "the kernel keeps %s out of scheduler domains", c->isol_list);
+		check_set(r, CHECK_PASS, "the kernel keeps %s out of scheduler domains",
+			  c->isol_list);
 		return;
 	}
 	check_set(r, CHECK_WARN, "the kernel's isolated set \"%s\" does not cover %s",
@@ -231,11 +290,11 @@ static void chk_sysfs_isolated(struct check_ctx *c, struct check_result *r)
 }
 
 const struct check_def check_defs_cmdline[] = {
-	{ "cmdline.nohz_full", chk_nohz_full, false },
-	{ "cmdline.isolcpus", chk_isolcpus, false },
-	{ "cmdline.rcu_nocbs", chk_rcu_nocbs, false },
-	{ "cmdline.irqaffinity", chk_irqaffinity, false },
-	{ "sysfs.nohz_full", chk_sysfs_nohz_full, false },
-	{ "sysfs.isolated", chk_sysfs_isolated, false },
-	{ NULL, NULL, false },
+	{"cmdline.nohz_full", chk_nohz_full, false},
+	{"cmdline.isolcpus", chk_isolcpus, false},
+	{"cmdline.rcu_nocbs", chk_rcu_nocbs, false},
+	{"cmdline.irqaffinity", chk_irqaffinity, false},
+	{"sysfs.nohz_full", chk_sysfs_nohz_full, false},
+	{"sysfs.isolated", chk_sysfs_isolated, false},
+	{NULL, NULL, false},
 };

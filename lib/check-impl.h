@@ -13,6 +13,7 @@
 #include "deferral.h"
 #include "interrupts.h"
 #include "irqinfo.h"
+#include "procs.h"
 
 struct check_ctx {
 	const struct tl_facts *f;
@@ -29,6 +30,16 @@ struct check_ctx {
 	char irqs_err[TL_ERR_MSG_MAX];
 	struct irq_table irqs;
 	struct irq_affinity_list aff;
+	/* one walk of /proc for the kthread and irqbalance checks */
+	bool tasks_tried;
+	int tasks_rc;
+	char tasks_err[TL_ERR_MSG_MAX];
+	int nkthreads, kthreads_cap;
+	struct kthread_id {
+		int pid;
+		char comm[PROC_COMM_MAX + 1];
+	} * kthreads;	    /* movable kthreads allowed on isolated CPUs */
+	int irqbalance_pid; /* 0 when not running */
 	/* the live sample, taken once by the first interrupts.* check */
 	bool sample_tried;
 	int sample_rc;
@@ -76,6 +87,9 @@ bool check_need_isolated(struct check_ctx *c, struct check_result *r);
 
 /* Read /proc/interrupts and /proc/irq once; 0 or -errno with c->irqs_err set. */
 int check_load_irqs(struct check_ctx *c);
+
+/* Walk the tasks once: movable kthreads on isolated CPUs, irqbalance's pid. */
+int check_load_tasks(struct check_ctx *c);
 
 /* The kernel's nohz_full set: sysfs when present, else the command line; NULL if none. */
 const struct cpuset *check_nohz_full(const struct check_ctx *c);

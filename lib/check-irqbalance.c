@@ -14,26 +14,14 @@
 #include <sys/types.h>
 
 #include "check-impl.h"
-#include "procs.h"
 
 struct irqb_ban {
 	bool found;
-	char source[96];	/* where the ban came from, for the evidence */
-	char var[32];		/* IRQBALANCE_BANNED_CPULIST or ..._CPUS */
+	char source[96]; /* where the ban came from, for the evidence */
+	char var[32];	 /* IRQBALANCE_BANNED_CPULIST or ..._CPUS */
 	char value[1024];
 	struct cpuset set;
 };
-
-/* Find the running irqbalance among thread-group leaders. */
-static int irqb_visit(const struct task_info *t, void *arg)
-{
-	pid_t *pid = arg;
-
-	if (strcmp(t->comm, "irqbalance"))
-		return 0;
-	*pid = t->pid;
-	return 1;
-}
 
 /* Strip shell quotes and blanks around a KEY=value value, in place. */
 static char *unquote(char *v)
@@ -80,7 +68,7 @@ static bool find_var(char *text, size_t len, char sep, const char *var, char *ou
 /* The ban variables, list form first (it is the one irqbalance documents now). */
 static bool ban_from_text(struct irqb_ban *b, char *text, size_t len, char sep)
 {
-	static const char *const vars[] = { "IRQBALANCE_BANNED_CPULIST", "IRQBALANCE_BANNED_CPUS" };
+	static const char *const vars[] = {"IRQBALANCE_BANNED_CPULIST", "IRQBALANCE_BANNED_CPUS"};
 	char *copy;
 
 	for (size_t i = 0; i < 2; i++) {
@@ -103,8 +91,8 @@ static bool ban_from_text(struct irqb_ban *b, char *text, size_t len, char sep)
 /* The running process's environment is the truth; the config files are the fallback. */
 static void irqb_read_ban(const struct check_ctx *c, pid_t pid, struct irqb_ban *b)
 {
-	static const char *const files[] = { "/etc/default/irqbalance", "/etc/sysconfig/irqbalance" };
-	struct tl_buf buf = { 0 };
+	static const char *const files[] = {"/etc/default/irqbalance", "/etc/sysconfig/irqbalance"};
+	struct tl_buf buf = {0};
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
@@ -132,16 +120,16 @@ static void irqb_default_ban(const struct check_ctx *c, struct irqb_ban *b)
 
 void check_irqbalance(struct check_ctx *c, struct check_result *r)
 {
-	struct irqb_ban b = { 0 };
-	struct tl_err e = { 0 };
-	pid_t pid = 0;
+	struct irqb_ban b = {0};
+	pid_t pid;
 
 	if (check_need_isolated(c, r))
 		return;
-	if (procs_walk(c->p, false, irqb_visit, &pid, &e) < 0) {
-		check_set(r, CHECK_SKIP, "cannot walk the processes: %s", e.msg);
+	if (check_load_tasks(c) < 0) {
+		check_set(r, CHECK_SKIP, "cannot walk the processes: %s", c->tasks_err);
 		return;
 	}
+	pid = c->irqbalance_pid;
 	ev_bool(r, "running", pid > 0);
 	if (!pid) {
 		check_set(r, CHECK_PASS, "irqbalance is not running");
@@ -161,7 +149,8 @@ void check_irqbalance(struct check_ctx *c, struct check_result *r)
 	}
 	check_set(r, CHECK_FAIL, "irqbalance runs without banning the isolated CPUs %s",
 		  c->isol_list);
-	check_remedy(r, "IRQBALANCE_BANNED_CPULIST=%s in /etc/default/irqbalance, then "
-			"systemctl restart irqbalance",
+	check_remedy(r,
+		     "IRQBALANCE_BANNED_CPULIST=%s in /etc/default/irqbalance, then "
+		     "systemctl restart irqbalance",
 		     c->isol_list);
 }

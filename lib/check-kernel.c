@@ -30,8 +30,10 @@ static bool kconfig_known(struct check_ctx *c, struct check_result *r, const cha
 	if (k->source != KCONFIG_NONE)
 		return true;
 	check_set(r, CHECK_SKIP, "kernel config not found (%s)", c->f->kconfig_error);
-	check_remedy(r, "install /boot/config-%s, or build with CONFIG_IKCONFIG_PROC=y "
-			"(modprobe configs)", c->f->release);
+	check_remedy(r,
+		     "install /boot/config-%s, or build with CONFIG_IKCONFIG_PROC=y "
+		     "(modprobe configs)",
+		     c->f->release);
 	return false;
 }
 
@@ -67,19 +69,23 @@ static void chk_coalesce_tlbi(struct check_ctx *c, struct check_result *r)
 	if (!kconfig_known(c, r, "COALESCE_TLBI"))
 		return;
 	if (kconfig_enabled(&c->f->kconfig, "COALESCE_TLBI")) {
-		check_set(r, CHECK_PASS, "CONFIG_COALESCE_TLBI=y: kernel TLB flushes to nohz_full "
-					 "CPUs are deferred");
+		check_set(r, CHECK_PASS,
+			  "CONFIG_COALESCE_TLBI=y: kernel TLB flushes to nohz_full "
+			  "CPUs are deferred");
 		return;
 	}
 	if (c->deferral.mechanism == DEFER_INVLPGB) {
-		check_set(r, CHECK_PASS, "CONFIG_COALESCE_TLBI is not built; not needed: INVLPGB "
-					 "flushes without IPIs");
+		check_set(r, CHECK_PASS,
+			  "CONFIG_COALESCE_TLBI is not built; not needed: INVLPGB "
+			  "flushes without IPIs");
 		return;
 	}
-	check_set(r, CHECK_WARN, "CONFIG_COALESCE_TLBI is not built (RFC series, not in mainline): "
-				 "vmalloc TLB flushes IPI the isolated CPUs");
-	check_remedy(r, "build a kernel with the \"Defer some IPIs until a user->kernel transition\" "
-			"series and CONFIG_COALESCE_TLBI=y");
+	check_set(r, CHECK_WARN,
+		  "CONFIG_COALESCE_TLBI is not built (RFC series, not in mainline): "
+		  "vmalloc TLB flushes IPI the isolated CPUs");
+	check_remedy(r,
+		     "build a kernel with the \"Defer some IPIs until a user->kernel transition\" "
+		     "series and CONFIG_COALESCE_TLBI=y");
 }
 
 /* PTI: COALESCE_TLBI depends on it (the flush sits in the CR3 switch). */
@@ -97,7 +103,8 @@ static void chk_kconfig_pti(struct check_ctx *c, struct check_result *r)
 		return;
 	}
 	if (c->deferral.mechanism == DEFER_INVLPGB) {
-		check_set(r, CHECK_PASS, "CONFIG_%s is not set; not needed: INVLPGB is usable", sym);
+		check_set(r, CHECK_PASS, "CONFIG_%s is not set; not needed: INVLPGB is usable",
+			  sym);
 		return;
 	}
 	check_set(r, CHECK_WARN, "CONFIG_%s is not set: CONFIG_COALESCE_TLBI depends on it", sym);
@@ -116,13 +123,15 @@ static void chk_broadcast_tlb_flush(struct check_ctx *c, struct check_result *r)
 		return;
 	}
 	if (cpu->invlpgb == TRI_YES && !cpu->zen2) {
-		check_set(r, CHECK_WARN, "the CPU has INVLPGB but the kernel lacks "
-					 "CONFIG_BROADCAST_TLB_FLUSH: TLB flushes still IPI");
+		check_set(r, CHECK_WARN,
+			  "the CPU has INVLPGB but the kernel lacks "
+			  "CONFIG_BROADCAST_TLB_FLUSH: TLB flushes still IPI");
 		check_remedy(r, "run a kernel >= 6.15 built with CONFIG_BROADCAST_TLB_FLUSH=y");
 		return;
 	}
-	check_set(r, CHECK_SKIP, "CONFIG_BROADCAST_TLB_FLUSH is not set; the CPU has no usable "
-				 "INVLPGB, so it would not help");
+	check_set(r, CHECK_SKIP,
+		  "CONFIG_BROADCAST_TLB_FLUSH is not set; the CPU has no usable "
+		  "INVLPGB, so it would not help");
 }
 
 /* PTI at run time: the cpuinfo flag, or meltdown "Mitigation: PTI". */
@@ -145,7 +154,8 @@ static void chk_pti_active(struct check_ctx *c, struct check_result *r)
 		check_set(r, CHECK_PASS, "PTI is off; not needed: INVLPGB is usable");
 		return;
 	}
-	check_set(r, CHECK_WARN, "PTI is not active: CONFIG_COALESCE_TLBI cannot defer TLB flushes");
+	check_set(r, CHECK_WARN,
+		  "PTI is not active: CONFIG_COALESCE_TLBI cannot defer TLB flushes");
 	check_remedy(r, "boot with pti=on (and without nopti or mitigations=off)");
 }
 
@@ -204,7 +214,8 @@ static void chk_rar(struct check_ctx *c, struct check_result *r)
 	ev_str(r, "rar", tri_name(cpu->rar));
 	ev_str(r, "reason", cpu->rar_reason[0] ? cpu->rar_reason : NULL);
 	if (cpu->rar == TRI_YES) {
-		check_set(r, CHECK_PASS, "the CPU has RAR (Linux support is an RFC, not in mainline)");
+		check_set(r, CHECK_PASS,
+			  "the CPU has RAR (Linux support is an RFC, not in mainline)");
 		return;
 	}
 	if (cpu->rar == TRI_NO) {
@@ -229,7 +240,8 @@ static void chk_deferral(struct check_ctx *c, struct check_result *r)
 		return;
 	if (v->expected) {
 		check_set(r, CHECK_PASS, "kernel-range TLB flushes are kept off %s by %s",
-			  c->isol_list, v->mechanism == DEFER_INVLPGB ? "INVLPGB" : "COALESCE_TLBI");
+			  c->isol_list,
+			  v->mechanism == DEFER_INVLPGB ? "INVLPGB" : "COALESCE_TLBI");
 		return;
 	}
 	ev_str(r, "missing", v->missing);
@@ -239,14 +251,14 @@ static void chk_deferral(struct check_ctx *c, struct check_result *r)
 }
 
 const struct check_def check_defs_kernel[] = {
-	{ "kconfig.no_hz_full", chk_no_hz_full, false },
-	{ "kconfig.cpu_isolation", chk_cpu_isolation, false },
-	{ "kconfig.coalesce_tlbi", chk_coalesce_tlbi, false },
-	{ "kconfig.pti", chk_kconfig_pti, false },
-	{ "kconfig.broadcast_tlb_flush", chk_broadcast_tlb_flush, false },
-	{ "cpu.pti_active", chk_pti_active, false },
-	{ "cpu.invlpgb", chk_invlpgb, false },
-	{ "cpu.rar", chk_rar, false },
-	{ "tlb.deferral", chk_deferral, false },
-	{ NULL, NULL, false },
+	{"kconfig.no_hz_full", chk_no_hz_full, false},
+	{"kconfig.cpu_isolation", chk_cpu_isolation, false},
+	{"kconfig.coalesce_tlbi", chk_coalesce_tlbi, false},
+	{"kconfig.pti", chk_kconfig_pti, false},
+	{"kconfig.broadcast_tlb_flush", chk_broadcast_tlb_flush, false},
+	{"cpu.pti_active", chk_pti_active, false},
+	{"cpu.invlpgb", chk_invlpgb, false},
+	{"cpu.rar", chk_rar, false},
+	{"tlb.deferral", chk_deferral, false},
+	{NULL, NULL, false},
 };

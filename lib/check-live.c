@@ -17,7 +17,7 @@
 
 /* Default thresholds in events/s per CPU, indexed like enum tl_source in conf.h. */
 enum { LV_TLB, LV_CAL, LV_RES, LV_LOC, LV_IWI, LV_IRQ };
-static const double default_threshold[] = { 1.0, 1.0, 1.0, 2.0, 1.0, 1.0 }; /* as conf_defaults() */
+static const double default_threshold[] = {1.0, 1.0, 1.0, 2.0, 1.0, 1.0}; /* as conf_defaults() */
 
 /* Keep our own sampling off the isolated CPUs. */
 static void pin_housekeeping(const struct check_ctx *c)
@@ -41,7 +41,7 @@ static double now_seconds(void)
 /* Sleep the whole window, resuming after signals. */
 static void sleep_seconds(int s)
 {
-	struct timespec ts = { .tv_sec = s };
+	struct timespec ts = {.tv_sec = s};
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
@@ -50,7 +50,7 @@ static void sleep_seconds(int s)
 /* Take the two samples once, for all the interrupts.* checks. */
 static int take_sample(struct check_ctx *c)
 {
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
 	double t0;
 
 	if (c->sample_tried)
@@ -98,7 +98,7 @@ static bool cpu_delta(const struct check_ctx *c, const char *row, int cpu, uint6
 
 /* Rate per isolated CPU for one source, judged against its threshold. */
 static void live_rates(struct check_ctx *c, struct check_result *r, const char *row, int src,
-		       enum check_status over)
+		       enum check_status over, const char *remedy)
 {
 	double thr = c->o->thresholds ? c->o->thresholds[src] : default_threshold[src];
 	json_object *rates;
@@ -122,7 +122,8 @@ static void live_rates(struct check_ctx *c, struct check_result *r, const char *
 		return;
 	}
 	rates = json_object_new_object();
-	cpuset_for_each(cpu, c->isolated) {
+	cpuset_for_each(cpu, c->isolated)
+	{
 		snprintf(key, sizeof(key), "%d", cpu);
 		if (!cpu_delta(c, row, cpu, &d)) {
 			json_object_object_add(rates, key, NULL); /* offline: no column */
@@ -148,44 +149,48 @@ static void live_rates(struct check_ctx *c, struct check_result *r, const char *
 	}
 	check_set(r, over, "%s: %.2f/s on CPU %s (threshold %.2f/s)", row ? row : "device IRQs",
 		  worst, worst_cpu, thr);
-	check_remedy(r, "tlbisoctl check (without --sample) lists what still targets %s",
-		     c->isol_list);
+	check_remedy(r, "%s", remedy);
 }
 
 /* TLB shootdowns: user-mm flushes reaching isolated CPUs. */
 static void chk_live_tlb(struct check_ctx *c, struct check_result *r)
 {
-	live_rates(c, r, "TLB", LV_TLB, CHECK_FAIL);
+	live_rates(c, r, "TLB", LV_TLB, CHECK_FAIL,
+		   "keep each process either wholly on isolated CPUs or off them: its threads "
+		   "on housekeeping CPUs shoot down its TLB entries on the isolated ones "
+		   "(taskset -a -p -c LIST PID)");
 }
 
 /* Function-call IPIs: where kernel-range TLB flushes (vmalloc) show up. */
 static void chk_live_cal(struct check_ctx *c, struct check_result *r)
 {
-	live_rates(c, r, "CAL", LV_CAL, CHECK_FAIL);
+	live_rates(c, r, "CAL", LV_CAL, CHECK_FAIL,
+		   "fix what tlb.deferral reports (vmalloc TLB flushes arrive as CAL), then find "
+		   "the remaining senders with the ipi:ipi_send_cpumask tracepoint");
 }
 
 static void chk_live_res(struct check_ctx *c, struct check_result *r)
 {
-	live_rates(c, r, "RES", LV_RES, CHECK_WARN);
+	live_rates(c, r, "RES", LV_RES, CHECK_WARN,
+		   "run one task per isolated CPU; move other tasks off them (isolcpus=domain)");
 }
 
 /* Local timer: a nohz_full CPU running one task keeps about 1 tick/s. */
 static void chk_live_loc(struct check_ctx *c, struct check_result *r)
 {
-	live_rates(c, r, "LOC", LV_LOC, CHECK_WARN);
+	live_rates(c, r, "LOC", LV_LOC, CHECK_WARN,
+		   "nohz_full= on the isolated CPUs, with one runnable task each");
 }
 
 /* Device IRQs (numbered rows) summed per CPU. */
 static void chk_live_irq(struct check_ctx *c, struct check_result *r)
 {
-	live_rates(c, r, NULL, LV_IRQ, CHECK_WARN);
+	live_rates(c, r, NULL, LV_IRQ, CHECK_WARN,
+		   "move the device IRQs irq.affinity lists to housekeeping CPUs");
 }
 
 const struct check_def check_defs_live[] = {
-	{ "interrupts.tlb", chk_live_tlb, true },
-	{ "interrupts.cal", chk_live_cal, true },
-	{ "interrupts.res", chk_live_res, true },
-	{ "interrupts.loc", chk_live_loc, true },
-	{ "interrupts.irq", chk_live_irq, true },
-	{ NULL, NULL, false },
+	{"interrupts.tlb", chk_live_tlb, true}, {"interrupts.cal", chk_live_cal, true},
+	{"interrupts.res", chk_live_res, true}, {"interrupts.loc", chk_live_loc, true},
+	{"interrupts.irq", chk_live_irq, true}, {NULL, NULL, false},
 };

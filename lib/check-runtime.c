@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "check-impl.h"
-#include "procs.h"
 
 #define LIST_MAX 32 /* items named in an evidence list or a remedy */
 
@@ -27,9 +26,9 @@
 static bool irq_possibly_managed(const char *name)
 {
 	static const char *const pats[] = {
-		"nvme*q*",	    "virtio*-request.*", "virtio*-input.*", "virtio*-output.*",
-		"*-TxRx-*",	    "mlx5_comp*",	 "*-fp-*",	    "megasas*",
-		"mpt3sas*-msix*", "hisi_sas*",	    "qla2xxx*",	    "lpfc*",
+		"nvme*q*",	  "virtio*-request.*", "virtio*-input.*", "virtio*-output.*",
+		"*-TxRx-*",	  "mlx5_comp*",	       "*-fp-*",	  "megasas*",
+		"mpt3sas*-msix*", "hisi_sas*",	       "qla2xxx*",	  "lpfc*",
 	};
 
 	if (!name[0])
@@ -68,7 +67,7 @@ static void list_add_int(char *buf, size_t sz, int v)
 
 /* Summary and remedy once the IRQs touching the isolated set are sorted. */
 static void irq_affinity_verdict(struct check_ctx *c, struct check_result *r, int movable,
-				 int managed, const char *movable_list)
+				 int managed, const char *movable_list, const char *names)
 {
 	bool has_managed_flag = c->f->cmdline.isolcpus_flags & ISOL_MANAGED_IRQ;
 
@@ -77,23 +76,37 @@ static void irq_affinity_verdict(struct check_ctx *c, struct check_result *r, in
 		return;
 	}
 	if (movable) {
-		check_set(r, CHECK_FAIL, "%d movable IRQ(s) and %d possibly managed (kernel-managed "
-					 "queue IRQ) target %s",
-			  movable, managed, c->isol_list);
+		check_set(r, CHECK_FAIL,
+			  "%d movable IRQ(s) and %d possibly managed (kernel-managed "
+			  "queue IRQ) target %s: %s",
+			  movable, managed, c->isol_list, names);
 		check_remedy(r, "for i in %s; do echo %s > /proc/irq/$i/smp_affinity_list; done",
 			     movable_list, c->hk_list);
 		return;
 	}
-	check_set(r, CHECK_WARN, "%d possibly managed (kernel-managed queue IRQ) IRQ(s) target %s",
-		  managed, c->isol_list);
+	check_set(r, CHECK_WARN,
+		  "%d possibly managed (kernel-managed queue IRQ) IRQ(s) target %s: %s", managed,
+		  c->isol_list, names);
 	if (!has_managed_flag)
 		check_remedy(r, "isolcpus=managed_irq,domain,%s", c->isol_list);
+}
+
+/* Name the first IRQs in the summary ("31 eth0, 40 nvme0q3, ..."). */
+static void names_add(char *buf, size_t sz, int count, const struct irq_affinity *a)
+{
+	size_t n = strlen(buf);
+
+	if (count < 4)
+		snprintf(buf + n, sz - n, "%s%d%s%s", n ? ", " : "", a->irq, a->name[0] ? " " : "",
+			 a->name);
+	else if (count == 4)
+		snprintf(buf + n, sz - n, ", ...");
 }
 
 /* Every IRQ whose effective affinity touches an isolated CPU. */
 static void chk_irq_affinity(struct check_ctx *c, struct check_result *r)
 {
-	char movable_list[256] = "";
+	char movable_list[256] = "", names[320] = "";
 	int movable = 0, managed = 0;
 	json_object *list;
 
@@ -111,6 +124,7 @@ static void chk_irq_affinity(struct check_ctx *c, struct check_result *r)
 		if (!cpuset_intersects(&a->effective, c->isolated))
 			continue;
 		m = irq_possibly_managed(a->name);
+		names_add(names, sizeof(names), movable + managed, a);
 		if (m)
 			managed++;
 		else if (movable++ < LIST_MAX)
@@ -120,13 +134,13 @@ static void chk_irq_affinity(struct check_ctx *c, struct check_result *r)
 	}
 	ev_int(r, "irqs_read", c->aff.n);
 	ev_obj(r, "on_isolated", list);
-	irq_affinity_verdict(c, r, movable, managed, movable_list);
+	irq_affinity_verdict(c, r, movable, managed, movable_list, names);
 }
 
 /* /proc/irq/default_smp_affinity: the mask new IRQs start with. */
 static void chk_default_affinity(struct check_ctx *c, struct check_result *r)
 {
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
 	struct cpuset def;
 	char mask[2100];
 	int nr = c->f->topo ? c->f->topo->nr_cpus : 1;
@@ -143,8 +157,9 @@ static void chk_default_affinity(struct check_ctx *c, struct check_result *r)
 		return;
 	}
 	cpumask_format(c->housekeeping, nr, mask, sizeof(mask));
-	check_set(r, CHECK_FAIL, "new IRQs may start on isolated CPUs (default_smp_affinity "
-				 "includes %s)",
+	check_set(r, CHECK_FAIL,
+		  "new IRQs may start on isolated CPUs (default_smp_affinity "
+		  "includes %s)",
 		  c->isol_list);
 	check_remedy(r, "echo %s > /proc/irq/default_smp_affinity (at boot: irqaffinity=%s)", mask,
 		     c->hk_list);
@@ -160,11 +175,15 @@ static bool read_mask(const struct check_ctx *c, const char *path, struct cpuset
 	return cpumask_parse(line, s, NULL) == 0;
 }
 
-/* Unbound workqueues: their mask must leave the isolated CPUs out. */
+/*
+ * Unbound workqueues: their mask must leave the isolated CPUs out. Kernels
+ * that publish cpumask_isolated (~6.8) remove those CPUs from the mask by
+ * themselves, so only the rest counts.
+ */
 static void chk_workqueue(struct check_ctx *c, struct check_result *r)
 {
 	const char *path = "/sys/devices/virtual/workqueue/cpumask";
-	struct cpuset wq;
+	struct cpuset wq, wq_iso;
 	char mask[2100];
 
 	if (check_need_isolated(c, r))
@@ -174,6 +193,10 @@ static void chk_workqueue(struct check_ctx *c, struct check_result *r)
 		return;
 	}
 	ev_cpus(r, "cpumask", &wq);
+	if (read_mask(c, "/sys/devices/virtual/workqueue/cpumask_isolated", &wq_iso)) {
+		ev_cpus(r, "cpumask_isolated", &wq_iso);
+		cpuset_andnot(&wq, &wq, &wq_iso);
+	}
 	if (!cpuset_intersects(&wq, c->isolated)) {
 		check_set(r, CHECK_PASS, "unbound workqueues stay off %s", c->isol_list);
 		return;
@@ -183,86 +206,46 @@ static void chk_workqueue(struct check_ctx *c, struct check_result *r)
 	check_remedy(r, "echo %s > %s", mask, path);
 }
 
-struct kthread_scan {
-	const struct cpuset *isolated;
-	int n, cap;
-	struct kthread_id {
-		int pid;
-		char comm[PROC_COMM_MAX + 1];
-	} *items;
-};
-
-/* Collect movable kthreads (no PF_NO_SETAFFINITY) allowed on isolated CPUs. */
-static int kthread_visit(const struct task_info *t, void *arg)
-{
-	struct kthread_scan *s = arg;
-
-	if (!task_is_kthread(t) || task_is_pinned_kthread(t) ||
-	    !cpuset_intersects(&t->allowed, s->isolated))
-		return 0;
-	if (s->n == s->cap) {
-		int cap = s->cap ? s->cap * 2 : 64;
-		void *n = realloc(s->items, (size_t)cap * sizeof(*s->items));
-
-		if (!n)
-			return -ENOMEM;
-		s->items = n;
-		s->cap = cap;
-	}
-	s->items[s->n].pid = t->pid;
-	snprintf(s->items[s->n].comm, sizeof(s->items[s->n].comm), "%s", t->comm);
-	s->n++;
-	return 0;
-}
-
 static int kthread_cmp(const void *a, const void *b)
 {
 	return ((const struct kthread_id *)a)->pid - ((const struct kthread_id *)b)->pid;
 }
 
 /* The first LIST_MAX by pid: /proc order differs between a live system and a dump. */
-static void kthread_evidence(struct check_result *r, struct kthread_scan *s, char *pids,
-			     size_t sz)
+static void kthread_evidence(struct check_result *r, struct check_ctx *c, char *pids, size_t sz)
 {
 	json_object *list = json_object_new_array();
 
-	qsort(s->items, (size_t)s->n, sizeof(*s->items), kthread_cmp);
-	for (int i = 0; i < s->n && i < LIST_MAX; i++) {
+	qsort(c->kthreads, (size_t)c->nkthreads, sizeof(*c->kthreads), kthread_cmp);
+	for (int i = 0; i < c->nkthreads && i < LIST_MAX; i++) {
 		json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "pid", json_object_new_int(s->items[i].pid));
-		json_object_object_add(o, "comm", json_object_new_string(s->items[i].comm));
+		json_object_object_add(o, "pid", json_object_new_int(c->kthreads[i].pid));
+		json_object_object_add(o, "comm", json_object_new_string(c->kthreads[i].comm));
 		json_object_array_add(list, o);
-		list_add_int(pids, sz, s->items[i].pid);
+		list_add_int(pids, sz, c->kthreads[i].pid);
 	}
-	ev_int(r, "count", s->n);
+	ev_int(r, "count", c->nkthreads);
 	ev_obj(r, "kthreads", list);
 }
 
 /* Movable kernel threads allowed to run on isolated CPUs. */
 static void chk_kthreads(struct check_ctx *c, struct check_result *r)
 {
-	struct kthread_scan s = { .isolated = c->isolated };
-	struct tl_err e = { 0 };
 	char pids[256] = "";
-	int rc;
 
 	if (check_need_isolated(c, r))
 		return;
-	rc = procs_walk(c->p, false, kthread_visit, &s, &e);
-	if (rc < 0) {
-		free(s.items);
-		check_set(r, CHECK_SKIP, "cannot walk the processes: %s",
-			  e.code ? e.msg : "out of memory");
+	if (check_load_tasks(c) < 0) {
+		check_set(r, CHECK_SKIP, "cannot walk the processes: %s", c->tasks_err);
 		return;
 	}
-	kthread_evidence(r, &s, pids, sizeof(pids));
-	free(s.items);
-	if (!s.n) {
+	kthread_evidence(r, c, pids, sizeof(pids));
+	if (!c->nkthreads) {
 		check_set(r, CHECK_PASS, "no movable kthread may run on %s", c->isol_list);
 		return;
 	}
-	check_set(r, CHECK_WARN, "%d movable kthread(s) may run on isolated CPUs", s.n);
+	check_set(r, CHECK_WARN, "%d movable kthread(s) may run on isolated CPUs", c->nkthreads);
 	check_remedy(r, "for p in %s; do taskset -pc %s $p; done", pids, c->hk_list);
 }
 
@@ -310,7 +293,8 @@ static void chk_smt(struct check_ctx *c, struct check_result *r)
 	ev_bool(r, "smt", t->smt);
 	cpuset_zero(&shared);
 	whole = *c->isolated;
-	cpuset_for_each(cpu, c->isolated) {
+	cpuset_for_each(cpu, c->isolated)
+	{
 		topo_siblings(t, cpu, &sib);
 		if (cpuset_intersects(&sib, c->housekeeping))
 			cpuset_set(&shared, cpu);
@@ -360,13 +344,13 @@ static void chk_numa(struct check_ctx *c, struct check_result *r)
 }
 
 const struct check_def check_defs_runtime[] = {
-	{ "irq.affinity", chk_irq_affinity, false },
-	{ "irq.default_affinity", chk_default_affinity, false },
-	{ "workqueue.cpumask", chk_workqueue, false },
-	{ "kthread.affinity", chk_kthreads, false },
-	{ "sysctl.watchdog_cpumask", chk_watchdog, false },
-	{ "smt.siblings", chk_smt, false },
-	{ "numa.housekeeping", chk_numa, false },
-	{ "irqbalance", check_irqbalance, false },
-	{ NULL, NULL, false },
+	{"irq.affinity", chk_irq_affinity, false},
+	{"irq.default_affinity", chk_default_affinity, false},
+	{"workqueue.cpumask", chk_workqueue, false},
+	{"kthread.affinity", chk_kthreads, false},
+	{"sysctl.watchdog_cpumask", chk_watchdog, false},
+	{"smt.siblings", chk_smt, false},
+	{"numa.housekeeping", chk_numa, false},
+	{"irqbalance", check_irqbalance, false},
+	{NULL, NULL, false},
 };

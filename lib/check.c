@@ -12,10 +12,11 @@
 #include <string.h>
 
 #include "check-impl.h"
+#include "procs.h"
 
 const char *check_status_name(enum check_status s)
 {
-	static const char *const names[] = { "pass", "warn", "fail", "skip" };
+	static const char *const names[] = {"pass", "warn", "fail", "skip"};
 
 	return s < CHECK_STATUS_COUNT ? names[s] : "?";
 }
@@ -112,18 +113,20 @@ bool check_need_isolated(struct check_ctx *c, struct check_result *r)
 	if (c->have_isolated)
 		return false;
 	suggest_isolated(c->f, ex, sizeof(ex));
-	check_set(r, CHECK_FAIL, "no isolated CPUs: none given (--cpus, isolated_cpus) and none "
-				 "in nohz_full or isolated");
-	check_remedy(r,
-		     "choose CPUs, e.g. nohz_full=%s isolcpus=managed_irq,domain,%s rcu_nocbs=%s on "
-		     "the kernel command line, or isolated_cpus = \"%s\" in tlbiso.conf",
-		     ex, ex, ex, ex);
+	check_set(r, CHECK_FAIL,
+		  "no isolated CPUs: none given (--cpus, isolated_cpus) and none "
+		  "in nohz_full or isolated");
+	check_remedy(
+		r,
+		"choose CPUs, e.g. nohz_full=%s isolcpus=managed_irq,domain,%s rcu_nocbs=%s on "
+		"the kernel command line, or isolated_cpus = \"%s\" in tlbiso.conf",
+		ex, ex, ex, ex);
 	return true;
 }
 
 int check_load_irqs(struct check_ctx *c)
 {
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
 
 	if (c->irqs_tried)
 		return c->irqs_rc;
@@ -134,6 +137,47 @@ int check_load_irqs(struct check_ctx *c)
 	if (c->irqs_rc < 0)
 		snprintf(c->irqs_err, sizeof(c->irqs_err), "%s", e.msg);
 	return c->irqs_rc;
+}
+
+/* Collect what the task checks need, in one pass over /proc. */
+static int tasks_visit(const struct task_info *t, void *arg)
+{
+	struct check_ctx *c = arg;
+
+	if (!strcmp(t->comm, "irqbalance") && !task_is_kthread(t))
+		c->irqbalance_pid = t->pid;
+	if (!task_is_kthread(t) || task_is_pinned_kthread(t) ||
+	    !cpuset_intersects(&t->allowed, c->isolated))
+		return 0;
+	if (c->nkthreads == c->kthreads_cap) {
+		int cap = c->kthreads_cap ? c->kthreads_cap * 2 : 64;
+		void *n = realloc(c->kthreads, (size_t)cap * sizeof(*c->kthreads));
+
+		if (!n)
+			return -ENOMEM;
+		c->kthreads = n;
+		c->kthreads_cap = cap;
+	}
+	c->kthreads[c->nkthreads].pid = t->pid;
+	snprintf(c->kthreads[c->nkthreads].comm, sizeof(c->kthreads[0].comm), "%s", t->comm);
+	c->nkthreads++;
+	return 0;
+}
+
+int check_load_tasks(struct check_ctx *c)
+{
+	struct tl_err e = {0};
+
+	if (c->tasks_tried)
+		return c->tasks_rc;
+	c->tasks_tried = true;
+	c->tasks_rc = procs_walk(c->p, false, tasks_visit, c, &e);
+	if (c->tasks_rc > 0)
+		c->tasks_rc = 0;
+	if (c->tasks_rc < 0)
+		snprintf(c->tasks_err, sizeof(c->tasks_err), "%s",
+			 e.code ? e.msg : "out of memory");
+	return c->tasks_rc;
 }
 
 /* Grow the result array by one, initialised with its id and an empty evidence object. */
@@ -164,14 +208,14 @@ static void check_resolve_set(struct check_ctx *c, struct check_report *r)
 	const struct check_options *o = c->o;
 
 	if (o->cpus)
-		r->origin = facts_isolated_set(c->f, o->cpus, ISOL_CLI, &r->isolated,
-					       &r->housekeeping);
+		r->origin =
+			facts_isolated_set(c->f, o->cpus, ISOL_CLI, &r->isolated, &r->housekeeping);
 	else if (o->conf_cpus)
 		r->origin = facts_isolated_set(c->f, o->conf_cpus, ISOL_CONFIG, &r->isolated,
 					       &r->housekeeping);
 	else
-		r->origin = facts_isolated_set(c->f, NULL, ISOL_NONE, &r->isolated,
-					       &r->housekeeping);
+		r->origin =
+			facts_isolated_set(c->f, NULL, ISOL_NONE, &r->isolated, &r->housekeeping);
 	c->isolated = &r->isolated;
 	c->housekeeping = &r->housekeeping;
 	c->origin = r->origin;
@@ -181,8 +225,8 @@ static void check_resolve_set(struct check_ctx *c, struct check_report *r)
 }
 
 /* Run one registry; live checks only when a sample was asked for. */
-static int check_run_defs(struct check_ctx *c, const struct check_def *defs,
-			  struct check_report *r, struct tl_err *e)
+static int check_run_defs(struct check_ctx *c, const struct check_def *defs, struct check_report *r,
+			  struct tl_err *e)
 {
 	struct check_result *res;
 
@@ -205,6 +249,7 @@ static void check_ctx_fini(struct check_ctx *c)
 		irqinfo_free(&c->aff);
 		irq_table_free(&c->irqs);
 	}
+	free(c->kthreads);
 	if (c->sample_tried) {
 		irq_table_free(&c->before);
 		irq_table_free(&c->after);
@@ -215,9 +260,12 @@ int check_run(const struct tl_facts *f, const struct tl_path *p, const struct ch
 	      struct check_report *r, struct tl_err *e)
 {
 	static const struct check_def *const groups[] = {
-		check_defs_cmdline, check_defs_kernel, check_defs_runtime, check_defs_live,
+		check_defs_cmdline,
+		check_defs_kernel,
+		check_defs_runtime,
+		check_defs_live,
 	};
-	struct check_ctx c = { .f = f, .p = p, .o = o };
+	struct check_ctx c = {.f = f, .p = p, .o = o};
 	int rc = 0;
 
 	memset(r, 0, sizeof(*r));

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "buf.h"
 #include "cmdline.h"
 
 /* CPUID bit number of X86_FEATURE_INVLPGB (word 13, bit 3) for clearcpuid=. */
@@ -40,6 +41,7 @@ static bool cl_key_eq(const char *a, const char *b)
 	return *a == *b;
 }
 
+/* The kernel separates parameters with any isspace() byte, not just spaces. */
 static const char *cl_skip_spaces(const char *s)
 {
 	while (isspace((unsigned char)*s))
@@ -127,38 +129,78 @@ static bool cl_cpulist(struct cmdline *c, const char *key, const char *val, stru
 	return true;
 }
 
+/*
+ * A repeat of nohz_full= or isolcpus= that says something else. The kernel
+ * does not simply take the last one: housekeeping_setup() merges the flags
+ * and refuses a CPU list that differs from the one already set
+ * (kernel/sched/isolation.c). This struct reports the last occurrence, as
+ * its contract says, and the warning tells check that the two disagree.
+ */
+static void cl_warn_repeat(struct cmdline *c, const char *key, bool differs)
+{
+	if (differs)
+		cl_warn(c,
+			"%s= given again with another value: the last is read here, but the "
+			"kernel merges flags and refuses a different CPU list",
+			key);
+}
+
+/* nohz_full=<cpulist>: the CPUs whose tick stops, the heart of the isolated set. */
 static void cl_nohz_full(struct cmdline *c, const char *key, const char *val)
 {
 	struct cpuset s;
 
-	if (cl_cpulist(c, key, val, &s)) {
-		c->has_nohz_full = true;
-		c->nohz_full = s;
-	}
+	if (!cl_cpulist(c, key, val, &s))
+		return;
+	cl_warn_repeat(c, "nohz_full", c->has_nohz_full && !cpuset_equal(&s, &c->nohz_full));
+	c->has_nohz_full = true;
+	c->nohz_full = s;
 }
 
-/* Leading "flag," words of isolcpus=; false (with a warning) on an unknown one. */
+/* Length of an isolcpus flag word, and whether it holds only letters and '_'. */
+static size_t cl_flag_word(const char *p, bool *legal)
+{
+	size_t n = strcspn(p, ",");
+
+	*legal = true;
+	for (size_t i = 0; i < n; i++)
+		if (!isalpha((unsigned char)p[i]) && p[i] != '_')
+			*legal = false;
+	return n;
+}
+
+/*
+ * Leading "flag," words of isolcpus=, read as current kernels do: a known
+ * flag sets its bit, an unknown word of letters and '_' is skipped (with a
+ * warning here), anything else makes the kernel ignore the parameter.
+ */
 static bool cl_isolcpus_flags(struct cmdline *c, const char **pp, unsigned int *flags)
 {
 	static const struct {
 		const char *word;
 		unsigned int flag;
 	} words[] = {
-		{"nohz,", ISOL_NOHZ}, {"domain,", ISOL_DOMAIN}, {"managed_irq,", ISOL_MANAGED_IRQ}};
+		{"nohz", ISOL_NOHZ}, {"domain", ISOL_DOMAIN}, {"managed_irq", ISOL_MANAGED_IRQ}};
 	const char *p = *pp;
+	size_t i, n, nw = sizeof(words) / sizeof(words[0]);
+	bool legal;
 
 	*flags = 0;
 	while (isalpha((unsigned char)*p)) {
-		size_t i, n = sizeof(words) / sizeof(words[0]);
-
-		for (i = 0; i < n && strncmp(p, words[i].word, strlen(words[i].word)); i++)
+		n = cl_flag_word(p, &legal);
+		for (i = 0;
+		     i < nw && !(strlen(words[i].word) == n && !strncmp(p, words[i].word, n)); i++)
 			;
-		if (i == n) {
-			cl_warn(c, "isolcpus=%s: unknown flag at \"%.20s\"", *pp, p);
+		if (!legal || p[n] != ',') {
+			cl_warn(c, "isolcpus=%s: %s \"%.*s\"", *pp,
+				legal ? "no CPU list after flag" : "invalid flag", (int)n, p);
 			return false;
 		}
-		*flags |= words[i].flag;
-		p += strlen(words[i].word);
+		if (i == nw)
+			cl_warn(c, "isolcpus=%s: unknown flag \"%.*s\" skipped", *pp, (int)n, p);
+		else
+			*flags |= words[i].flag;
+		p += n + 1;
 	}
 	*pp = p;
 	return true;
@@ -177,8 +219,12 @@ static void cl_isolcpus(struct cmdline *c, const char *key, const char *val)
 	}
 	if (!cl_isolcpus_flags(c, &list, &flags) || !cl_cpulist(c, key, list, &s))
 		return;
+	flags = flags ? flags : ISOL_DOMAIN;
+	cl_warn_repeat(c, "isolcpus",
+		       c->has_isolcpus &&
+			       (flags != c->isolcpus_flags || !cpuset_equal(&s, &c->isolcpus)));
 	c->has_isolcpus = true;
-	c->isolcpus_flags = flags ? flags : ISOL_DOMAIN;
+	c->isolcpus_flags = flags;
 	c->isolcpus = s;
 }
 
@@ -198,11 +244,13 @@ static void cl_rcu_nocbs(struct cmdline *c, const char *key, const char *val)
 	}
 }
 
+/* rcu_nocb_poll: offload kthreads poll instead of being woken (no wake-up IPIs). */
 static void cl_rcu_nocb_poll(struct cmdline *c, const char *key, const char *val)
 {
 	c->rcu_nocb_poll = true;
 }
 
+/* irqaffinity=<cpulist>: where new IRQs go by default; check compares it to housekeeping. */
 static void cl_irqaffinity(struct cmdline *c, const char *key, const char *val)
 {
 	struct cpuset s;
@@ -213,6 +261,7 @@ static void cl_irqaffinity(struct cmdline *c, const char *key, const char *val)
 	}
 }
 
+/* pti=on|off|auto; anything else is refused by the kernel, so only warned about. */
 static void cl_pti(struct cmdline *c, const char *key, const char *val)
 {
 	if (val && !strcmp(val, "on"))
@@ -225,6 +274,7 @@ static void cl_pti(struct cmdline *c, const char *key, const char *val)
 		cl_warn(c, "pti=%s: expected on, off or auto", val ? val : "");
 }
 
+/* nopti: the old spelling of pti=off. */
 static void cl_nopti(struct cmdline *c, const char *key, const char *val)
 {
 	c->pti = PTI_FORCE_OFF;
@@ -254,6 +304,7 @@ static bool cl_clears_invlpgb(const char *val)
 	return false;
 }
 
+/* clearcpuid=<bits>: kept raw for evidence; INVLPGB among them defeats deferral. */
 static void cl_clearcpuid(struct cmdline *c, const char *key, const char *val)
 {
 	if (!val) {
@@ -303,11 +354,11 @@ int cmdline_parse(struct cmdline *c, const char *text, struct tl_err *e)
 	int r;
 
 	memset(c, 0, sizeof(*c));
+	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+		len--;
 	if (len >= CMDLINE_MAX)
 		return tl_err_set(e, E2BIG, "command line of %zu bytes, more than %d", len,
 				  CMDLINE_MAX - 1);
-	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
-		len--;
 	memcpy(c->raw, text, len);
 	memcpy(c->buf, text, len);
 	r = cl_tokenise(c, e);
@@ -317,17 +368,25 @@ int cmdline_parse(struct cmdline *c, const char *text, struct tl_err *e)
 	return 0;
 }
 
+/*
+ * Read the whole file rather than a line of fixed size, so that a command
+ * line longer than CMDLINE_MAX is refused instead of silently cut short.
+ */
 int cmdline_read(struct cmdline *c, const struct tl_path *p, struct tl_err *e)
 {
-	char text[CMDLINE_MAX];
+	struct tl_buf b = {0};
 	int r;
 
-	r = tl_path_read_line(p, "/proc/cmdline", text, sizeof(text), e);
+	r = tl_path_read_buf(p, "/proc/cmdline", &b, e);
 	if (r < 0)
 		return r;
-	r = cmdline_parse(c, text, e);
+	if (strlen(b.data) != b.len)
+		r = tl_err_set(e, EINVAL, "NUL byte in the text");
+	else
+		r = cmdline_parse(c, b.data, e);
 	if (r < 0)
 		tl_err_prefix(e, "/proc/cmdline: ");
+	tl_buf_free(&b);
 	return r;
 }
 

@@ -13,9 +13,17 @@
  * without one, mitigations=off means PTI_FORCE_OFF. Any other mitigations=
  * value (auto, "auto,nosmt") leaves PTI to the kernel.
  *
- * A malformed value (a bad cpulist, an unknown isolcpus flag, pti=maybe) is
- * recorded in warnings[] and that occurrence is ignored, as the kernel
- * ignores it; an earlier valid occurrence then still holds.
+ * A malformed value (a bad cpulist, an isolcpus flag with characters other
+ * than letters and '_', pti=maybe) is recorded in warnings[] and that
+ * occurrence is ignored, as the kernel ignores it; an earlier valid
+ * occurrence then still holds. An unknown isolcpus flag of letters is
+ * skipped with a warning, as current kernels skip it.
+ *
+ * Repeats: the fields hold the last valid occurrence. For nohz_full= and
+ * isolcpus= the kernel is subtler (housekeeping_setup() in
+ * kernel/sched/isolation.c merges the flags of repeats and refuses a CPU
+ * list that differs from the first), so a repeat with another value also
+ * adds a warning: check can show both.
  */
 #ifndef TLBISO_CMDLINE_H
 #define TLBISO_CMDLINE_H

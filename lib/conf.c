@@ -286,6 +286,7 @@ static const char *const monitor_keys[] = {
 	"baseline_samples", "baseline_factor", "attribution", NULL,
 };
 
+/* The monitor group: sampling, window, thresholds, hysteresis, baseline. */
 static void parse_monitor(const config_setting_t *s, struct tl_config *c,
 			  struct conf_problems *probs)
 {
@@ -307,6 +308,7 @@ static const char *const alerts_keys[] = {
 	"journal", "hook", "hook_timeout_ms", "hook_min_interval_s", "prometheus_textfile", NULL,
 };
 
+/* The alerts group: journal, hook and its limits, Prometheus textfile. */
 static void parse_alerts(const config_setting_t *s, struct tl_config *c,
 			 struct conf_problems *probs)
 {

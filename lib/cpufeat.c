@@ -20,7 +20,7 @@
 #include "cpufeat.h"
 
 #define MSR_IA32_CORE_CAPS 0xCF
-#define CORE_CAP_RAR (1ull << 1)
+#define CORE_CAP_RAR	   (1ull << 1)
 
 /* ------------------------------------------------------------ live source */
 
@@ -32,7 +32,7 @@ static int live_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf, struct cpuid_r
 	(void)ctx;
 	if (!__get_cpuid_count(leaf, subleaf, &a, &b, &c, &d))
 		return -ENOENT;
-	*out = (struct cpuid_regs){ a, b, c, d };
+	*out = (struct cpuid_regs){a, b, c, d};
 	return 0;
 }
 
@@ -46,7 +46,7 @@ static int msr_pread(const struct tl_path *p, int cpu, uint32_t msr, uint64_t *o
 	snprintf(path, sizeof(path), "/dev/cpu/%d/msr", cpu);
 	fd = tl_path_open(p, path, O_RDONLY);
 	if (fd < 0)
-		return fd == -ENXIO || fd == -ENODEV ? -ENOENT : fd;
+		return fd == -ENOENT || fd == -ENXIO ? -ENODEV : fd; /* no msr driver */
 	n = pread(fd, out, sizeof(*out), msr);
 	close(fd);
 	if (n != (ssize_t)sizeof(*out))
@@ -111,7 +111,7 @@ static int parse_hex_words(const char *line, uint64_t *w, int max)
 static int dump_lookup(const struct tl_path *p, const char *file, const uint64_t *key, int nkey,
 		       uint64_t *vals, int nvals)
 {
-	struct tl_buf b = { 0 };
+	struct tl_buf b = {0};
 	struct tl_err e;
 	char *line, *save = NULL;
 	uint64_t w[8];
@@ -135,21 +135,47 @@ static int dump_lookup(const struct tl_path *p, const char *file, const uint64_t
 /* CPUID from the dump's tlbiso/cpuid: "leaf subleaf eax ebx ecx edx" in hex. */
 static int dump_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
 {
-	uint64_t key[2] = { leaf, subleaf }, v[4];
+	uint64_t key[2] = {leaf, subleaf}, v[4];
 	int r = dump_lookup(ctx, "/tlbiso/cpuid", key, 2, v, 4);
 
 	if (r < 0)
 		return r;
-	*out = (struct cpuid_regs){ (uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2], (uint32_t)v[3] };
+	*out = (struct cpuid_regs){(uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2], (uint32_t)v[3]};
 	return 0;
 }
 
-/* MSR from the dump's tlbiso/msr: "msr value" in hex. */
+/*
+ * A snapshot that could not read the MSR records why ("cf error EACCES"),
+ * so that the dump reports the same "not root" or "modprobe msr" as the
+ * live run did.
+ */
+static int dump_msr_error(const struct tl_path *p, uint32_t msr)
+{
+	struct tl_buf b = {0};
+	char want[32], *hit;
+	int r = 0;
+
+	snprintf(want, sizeof(want), "%x error ", msr);
+	if (tl_path_read_buf(p, "/tlbiso/msr", &b, NULL) < 0)
+		return 0;
+	hit = strstr(b.data, want);
+	if (hit && (hit == b.data || hit[-1] == '\n')) {
+		hit += strlen(want);
+		r = !strncmp(hit, "EACCES", 6)	 ? -EACCES
+		    : !strncmp(hit, "ENODEV", 6) ? -ENODEV
+						 : -EIO;
+	}
+	tl_buf_free(&b);
+	return r;
+}
+
+/* MSR from the dump's tlbiso/msr: "msr value" in hex, or "msr error ERRNAME". */
 static int dump_rdmsr(void *ctx, uint32_t msr, uint64_t *out)
 {
-	uint64_t key[1] = { msr };
+	uint64_t key[1] = {msr};
+	int r = dump_msr_error(ctx, msr);
 
-	return dump_lookup(ctx, "/tlbiso/msr", key, 1, out, 1);
+	return r < 0 ? r : dump_lookup(ctx, "/tlbiso/msr", key, 1, out, 1);
 }
 
 void cpuid_source_for_path(struct cpuid_source *src, const struct tl_path *p)
@@ -172,7 +198,8 @@ static bool cpuinfo_field(const char *line, const char *key, char *out, size_t o
 	size_t klen = strlen(key);
 	const char *v;
 
-	if (strncmp(line, key, klen) || (line[klen] != ' ' && line[klen] != '\t' && line[klen] != ':'))
+	if (strncmp(line, key, klen) ||
+	    (line[klen] != ' ' && line[klen] != '\t' && line[klen] != ':'))
 		return false;
 	v = strchr(line + klen, ':');
 	if (!v)
@@ -237,7 +264,7 @@ static void cpuinfo_line(struct cpu_features *f, const char *line)
 /* The first processor block describes the boot CPU; the others match it. */
 static int cpuinfo_read(struct cpu_features *f, const struct tl_path *p, struct tl_err *e)
 {
-	struct tl_buf b = { 0 };
+	struct tl_buf b = {0};
 	char *line, *save = NULL;
 	int r;
 
@@ -305,8 +332,7 @@ static void read_core_caps(struct cpu_features *f, const struct cpuid_source *sr
 }
 
 /* RAR: MSR 0xCF bit 1, readable only when the MSR exists (core_caps). */
-static void read_rar(struct cpu_features *f, const struct tl_path *p,
-		     const struct cpuid_source *src)
+static void read_rar(struct cpu_features *f, const struct cpuid_source *src)
 {
 	uint64_t v;
 	int r;
@@ -326,12 +352,14 @@ static void read_rar(struct cpu_features *f, const struct tl_path *p,
 	}
 	if (r == -EACCES || r == -EPERM)
 		snprintf(f->rar_reason, sizeof(f->rar_reason), "not root");
-	else if (r == -ENOENT && p->live)
-		snprintf(f->rar_reason, sizeof(f->rar_reason), "msr module not loaded (modprobe msr)");
+	else if (r == -ENODEV)
+		snprintf(f->rar_reason, sizeof(f->rar_reason),
+			 "msr module not loaded (modprobe msr)");
 	else if (r == -ENOENT)
 		snprintf(f->rar_reason, sizeof(f->rar_reason), "MSR 0xCF not in the dump");
 	else
-		snprintf(f->rar_reason, sizeof(f->rar_reason), "reading MSR 0xCF: %s", strerror(-r));
+		snprintf(f->rar_reason, sizeof(f->rar_reason), "reading MSR 0xCF: %s",
+			 strerror(-r));
 }
 
 int cpufeat_read(struct cpu_features *f, const struct tl_path *p, const struct cpuid_source *src,
@@ -352,6 +380,6 @@ int cpufeat_read(struct cpu_features *f, const struct tl_path *p, const struct c
 	f->zen2 = !strcmp(f->vendor, "AuthenticAMD") && f->family == 0x17;
 	read_invlpgb(f, src);
 	read_core_caps(f, src);
-	read_rar(f, p, src);
+	read_rar(f, src);
 	return r;
 }

@@ -30,7 +30,7 @@ struct cpuid_regs {
 struct cpuid_source {
 	/* 0, -ENOENT when the leaf is not known (sysroot without it), other -errno */
 	int (*cpuid)(void *ctx, uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out);
-	/* 0, -EACCES when not root, -ENOENT when no msr device, other -errno */
+	/* 0, -EACCES when not root, -ENODEV when no msr driver, -ENOENT not in a dump, other -errno */
 	int (*rdmsr)(void *ctx, uint32_t msr, uint64_t *out);
 	void *ctx;
 };

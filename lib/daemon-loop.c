@@ -57,6 +57,7 @@ struct loop {
 	uint64_t watchdog_usec;
 };
 
+/* Monotonic nanoseconds: deadlines and sample times must not jump with the clock. */
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -65,6 +66,7 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* Watch fd; the tag and index come back in the event so dispatch needs no lookup. */
 static int ep_add(struct loop *l, int fd, uint32_t events, uint32_t tag, uint32_t idx)
 {
 	struct epoll_event ev = {.events = events, .data.u64 = ((uint64_t)tag << 32) | idx};
@@ -105,6 +107,7 @@ static int arm_timer(struct loop *l, struct tl_err *e)
 	return 0;
 }
 
+/* The sampling timer, watched by the loop. */
 static int setup_timer(struct loop *l, struct tl_err *e)
 {
 	l->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
@@ -268,6 +271,7 @@ static void hook_deadline(struct loop *l, uint64_t now)
 	d->hook_deadline_ns = UINT64_MAX;
 }
 
+/* Signals read from the signalfd: no work happens in a handler. */
 static void on_signal(struct loop *l)
 {
 	struct signalfd_siginfo si;
@@ -283,6 +287,7 @@ static void on_signal(struct loop *l)
 	}
 }
 
+/* Forget a client and free its slot. */
 static void client_close(struct loop *l, struct loop_client *c)
 {
 	epoll_ctl(l->ep, EPOLL_CTL_DEL, c->fd, NULL);
@@ -422,6 +427,7 @@ static int loop_timeout(const struct loop *l, uint64_t now)
 	return next <= now ? 0 : (int)((next - now) / 1000000 + 1);
 }
 
+/* Route one epoll event to its handler by tag. */
 static void dispatch(struct loop *l, const struct epoll_event *ev)
 {
 	uint32_t tag = (uint32_t)(ev->data.u64 >> 32), idx = (uint32_t)ev->data.u64;
@@ -450,6 +456,7 @@ static void dispatch(struct loop *l, const struct epoll_event *ev)
 	}
 }
 
+/* Close everything the loop opened; the socket file goes too. */
 static void loop_close(struct loop *l)
 {
 	for (int i = 0; i < LOOP_CLIENTS; i++)
@@ -467,6 +474,7 @@ static void loop_close(struct loop *l)
 		close(l->ep);
 }
 
+/* Open the signalfd, the socket and the timer, and learn the watchdog period. */
 static int loop_setup(struct loop *l, struct tlbisod *d, struct tl_err *e)
 {
 	int r;
@@ -505,6 +513,14 @@ static void announce_start(struct loop *l, const struct alert *lost)
 	if (l->d->checks_note[0])
 		tl_log(l->d->log, LOG_NOTICE, "%s; tlbiso_check_status is omitted",
 		       l->d->checks_note);
+	/* WATCHDOG=1 goes with each sample: a slower interval would get us killed. */
+	if (l->watchdog_usec &&
+	    (uint64_t)l->d->conf.monitor.interval_ms * 1000 * 2 > l->watchdog_usec)
+		tl_log(l->d->log, LOG_WARNING,
+		       "interval_ms = %d is more than half of WatchdogSec (%llu ms): systemd may "
+		       "kill tlbisod; lower interval_ms or raise WatchdogSec",
+		       l->d->conf.monitor.interval_ms,
+		       (unsigned long long)(l->watchdog_usec / 1000));
 	if (lost) {
 		struct alert_event ev = {.raised = true, .a = lost};
 

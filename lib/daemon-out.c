@@ -41,6 +41,7 @@ struct event_text {
 	char cpus[256], rate[32], thr[32];
 };
 
+/* Format the CPUs, rate and threshold once for both outputs. */
 static void event_text(const struct alert *a, struct event_text *t)
 {
 	if (cpulist_format(&a->cpus, t->cpus, sizeof(t->cpus)) < 0)
@@ -70,7 +71,11 @@ void tlbisod_log_event(const struct tlbisod *d, const struct alert_event *ev)
 	for (int i = 0; i < 8; i++)
 		fields[i] = f[i];
 	fields[8] = NULL;
-	if (ev->raised)
+	if (a->source == ALERT_SOURCE_STATE)
+		tl_log_fields(d->log, event_prio(ev), fields, "%s %s %s: %s",
+			      alert_severity_name(a->severity), alert_type_name(a->type),
+			      ev->raised ? "raised" : "cleared", a->remedy);
+	else if (ev->raised)
 		tl_log_fields(d->log, event_prio(ev), fields, "%s %s on CPU %s: %s %s/s > %s/s; %s",
 			      alert_severity_name(a->severity), alert_type_name(a->type),
 			      t.cpus[0] ? t.cpus : "-", alert_source_name(a->source), t.rate, t.thr,

@@ -42,6 +42,7 @@ static json_object *rate_json(double v)
 	return json_object_new_double_s(v, s);
 }
 
+/* A set as a JSON array of CPU ids, as the status contract wants. */
 static json_object *cpus_json(const struct cpuset *s)
 {
 	json_object *a = json_object_new_array();
@@ -54,6 +55,7 @@ static json_object *cpus_json(const struct cpuset *s)
 	return a;
 }
 
+/* A set as the kernel's cpulist text ("2-3"). */
 static json_object *cpulist_json(const struct cpuset *s)
 {
 	char buf[1024];
@@ -85,6 +87,7 @@ static json_object *status_cpus(const struct tlbisod *d)
 	return a;
 }
 
+/* One active alert, with everything a person needs to act on it. */
 static json_object *alert_json(const struct alert *al)
 {
 	json_object *o = json_object_new_object();
@@ -99,6 +102,7 @@ static json_object *alert_json(const struct alert *al)
 	json_object_object_add(o, "rate", rate_json(al->rate));
 	json_object_object_add(o, "threshold", rate_json(al->threshold));
 	json_object_object_add(o, "since", json_object_new_string(t));
+	json_object_object_add(o, "since_sample", json_object_new_int64((int64_t)al->since_sample));
 	json_object_object_add(o, "remedy", json_object_new_string(al->remedy));
 	return o;
 }
@@ -135,11 +139,13 @@ static json_object *status_history(const struct tlbisod *d)
 				       json_object_new_string(alert_source_name(h->source)));
 		json_object_object_add(o, "cpus", cpus_json(&h->cpus));
 		json_object_object_add(o, "time", json_object_new_string(t));
+		json_object_object_add(o, "sample", json_object_new_int64((int64_t)h->sample));
 		json_object_array_add(a, o);
 	}
 	return a;
 }
 
+/* Whether deferral should be in force, by which mechanism, and what is missing. */
 static json_object *status_deferral(const struct tlbisod *d)
 {
 	json_object *o = json_object_new_object();

@@ -81,32 +81,32 @@ static void resolve_nohz(struct tlbisod *d, const struct tl_facts *f)
 		d->nohz = f->cmdline.nohz_full;
 }
 
-/* Resolve the CPU sets and the deferral verdict from the same facts check uses. */
-static int resolve_facts(struct tlbisod *d, struct tl_err *e)
+/*
+ * Resolve the CPU sets and the deferral verdict from the same facts check
+ * uses. The facts stay in *f for the checks, which run once pinned.
+ */
+static int resolve_facts(struct tlbisod *d, struct tl_facts *f, struct tl_err *e)
 {
 	const struct cpuset *explicit_set =
 		d->conf.isolated.automatic ? NULL : &d->conf.isolated.set;
 	struct cpuid_source src;
-	struct tl_facts f;
 	int r;
 
-	memset(&f, 0, sizeof(f));
+	memset(f, 0, sizeof(*f));
 	cpuid_source_for_path(&src, &d->path);
-	r = facts_gather(&f, &d->path, &src, e);
+	r = facts_gather(f, &d->path, &src, e);
 	if (r < 0) {
-		facts_free(&f);
+		facts_free(f);
 		return r;
 	}
-	d->origin = facts_isolated_set(&f, explicit_set, explicit_set ? ISOL_CONFIG : ISOL_NONE,
+	d->origin = facts_isolated_set(f, explicit_set, explicit_set ? ISOL_CONFIG : ISOL_NONE,
 				       &d->isolated, &d->housekeeping);
 	if (!d->conf.housekeeping.automatic)
 		d->housekeeping = d->conf.housekeeping.set;
-	resolve_nohz(d, &f);
-	deferral_assess(&f, &d->isolated, &d->deferral);
-	snprintf(d->release, sizeof(d->release), "%s", f.release);
-	snprintf(d->boot_id, sizeof(d->boot_id), "%s", f.boot_id);
-	run_checks(d, &f);
-	facts_free(&f);
+	resolve_nohz(d, f);
+	deferral_assess(f, &d->isolated, &d->deferral);
+	snprintf(d->release, sizeof(d->release), "%s", f->release);
+	snprintf(d->boot_id, sizeof(d->boot_id), "%s", f->boot_id);
 	return 0;
 }
 
@@ -136,6 +136,23 @@ static void pin_housekeeping(struct tlbisod *d)
 	if (sched_setaffinity(0, sizeof(cs), &cs) < 0)
 		snprintf(d->pin_note, sizeof(d->pin_note), "sched_setaffinity: %s",
 			 strerror(errno));
+}
+
+/*
+ * Facts, then pinning before anything heavy (the checks, the monitor, the
+ * socket, the hook all run on housekeeping CPUs), then the checks.
+ */
+static int resolve_and_pin(struct tlbisod *d, struct tl_err *e)
+{
+	struct tl_facts f;
+	int r = resolve_facts(d, &f, e);
+
+	if (r < 0)
+		return r;
+	pin_housekeeping(d);
+	run_checks(d, &f);
+	facts_free(&f);
+	return 0;
 }
 
 /* Compare with the previous start's record, then write this one. */
@@ -191,11 +208,9 @@ int tlbisod_start(struct tlbisod *d, const struct tl_logger *log, const struct a
 	if (r < 0)
 		return r;
 	d->path_open = true;
-	r = resolve_facts(d, e);
+	r = resolve_and_pin(d, e);
 	if (r < 0)
 		return r;
-	/* Before anything heavy: the monitor, the socket and the hook all run on housekeeping. */
-	pin_housekeeping(d);
 	r = build_monitor(d, e);
 	if (r < 0)
 		return r;
@@ -246,11 +261,9 @@ static int apply_config(struct tlbisod *d, const struct tl_config *nc, struct tl
 	d->conf = *nc;
 	if (!needs_rebuild(&old, nc))
 		return 0;
-	r = resolve_facts(d, e);
-	if (r == 0) {
-		pin_housekeeping(d);
+	r = resolve_and_pin(d, e);
+	if (r == 0)
 		r = build_monitor(d, e);
-	}
 	if (r < 0) {
 		d->conf = old;
 		return r;

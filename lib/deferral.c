@@ -32,8 +32,7 @@ bool facts_pti_active(const struct tl_facts *f)
 }
 
 /* Append a clause to a "; "-separated list held in a fixed buffer. */
-__attribute__((format(printf, 3, 4))) static void clause(char *buf, size_t sz, const char *fmt,
-							 ...)
+__attribute__((format(printf, 3, 4))) static void clause(char *buf, size_t sz, const char *fmt, ...)
 {
 	size_t n = strlen(buf);
 	va_list ap;
@@ -64,8 +63,9 @@ static bool invlpgb_usable(const struct tl_facts *f, char *why, size_t sz, char 
 	bool ok = true;
 
 	if (c->invlpgb != TRI_YES) {
-		clause(why, sz, c->invlpgb == TRI_NO ? "the CPU lacks INVLPGB (CPUID 0x80000008 EBX[3])"
-						     : "INVLPGB support unknown (CPUID not available)");
+		clause(why, sz,
+		       c->invlpgb == TRI_NO ? "the CPU lacks INVLPGB (CPUID 0x80000008 EBX[3])"
+					    : "INVLPGB support unknown (CPUID not available)");
 		return false;
 	}
 	if (c->zen2) {
@@ -75,16 +75,21 @@ static bool invlpgb_usable(const struct tl_facts *f, char *why, size_t sz, char 
 	if (f->cmdline.clearcpuid_invlpgb) {
 		clause(why, sz, "INVLPGB is cleared on the command line (clearcpuid=%s)",
 		       f->cmdline.clearcpuid);
-		remedy_add(rem, rsz, "remove 'clearcpuid=' (bit 419) from the kernel command line;");
+		remedy_add(rem, rsz,
+			   "remove 'clearcpuid=' (bit 419) from the kernel command line;");
 		ok = false;
 	}
 	if (f->kconfig.source == KCONFIG_NONE) {
-		clause(why, sz, "kernel config not found: cannot confirm CONFIG_BROADCAST_TLB_FLUSH=y");
-		remedy_add(rem, rsz, "provide /boot/config-<release> (or CONFIG_IKCONFIG_PROC) to confirm CONFIG_BROADCAST_TLB_FLUSH=y;");
+		clause(why, sz,
+		       "kernel config not found: cannot confirm CONFIG_BROADCAST_TLB_FLUSH=y");
+		remedy_add(rem, rsz,
+			   "provide /boot/config-<release> (or CONFIG_IKCONFIG_PROC) to confirm "
+			   "CONFIG_BROADCAST_TLB_FLUSH=y;");
 		ok = false;
 	} else if (!kconfig_enabled(&f->kconfig, "BROADCAST_TLB_FLUSH")) {
 		clause(why, sz, "the kernel lacks CONFIG_BROADCAST_TLB_FLUSH (Linux >= 6.15)");
-		remedy_add(rem, rsz, "run a kernel >= 6.15 built with CONFIG_BROADCAST_TLB_FLUSH=y;");
+		remedy_add(rem, rsz,
+			   "run a kernel >= 6.15 built with CONFIG_BROADCAST_TLB_FLUSH=y;");
 		ok = false;
 	}
 	return ok;
@@ -111,8 +116,11 @@ static bool coalesce_in_force(const struct tl_facts *f, const struct cpuset *iso
 		clause(why, sz, "kernel config not found: cannot confirm CONFIG_COALESCE_TLBI=y");
 		ok = false;
 	} else if (!kconfig_enabled(&f->kconfig, "COALESCE_TLBI")) {
-		clause(why, sz, "the kernel lacks CONFIG_COALESCE_TLBI (RFC series, not in mainline)");
-		remedy_add(rem, rsz, "build a kernel with the IPI-deferral series and CONFIG_COALESCE_TLBI=y;");
+		clause(why, sz,
+		       "the kernel lacks CONFIG_COALESCE_TLBI (RFC series, not in mainline)");
+		remedy_add(
+			rem, rsz,
+			"build a kernel with the IPI-deferral series and CONFIG_COALESCE_TLBI=y;");
 		ok = false;
 	}
 	if (!facts_pti_active(f)) {
@@ -123,7 +131,8 @@ static bool coalesce_in_force(const struct tl_facts *f, const struct cpuset *iso
 	}
 	if (cpuset_empty(isolated)) {
 		clause(why, sz, "no isolated CPUs are configured");
-		remedy_add(rem, rsz, "choose CPUs, e.g. nohz_full=2-3 isolcpus=managed_irq,domain,2-3;");
+		remedy_add(rem, rsz,
+			   "choose CPUs, e.g. nohz_full=2-3 isolcpus=managed_irq,domain,2-3;");
 		ok = false;
 	} else if (!nohz || !cpuset_subset(isolated, nohz)) {
 		clause(why, sz, "isolated CPUs %s are not all nohz_full", list);
@@ -163,8 +172,10 @@ void deferral_assess(const struct tl_facts *f, const struct cpuset *isolated,
 		v->mechanism = DEFER_COALESCE_TLBI;
 		return;
 	}
-	snprintf(v->missing, sizeof(v->missing), "INVLPGB: %s. COALESCE_TLBI: %s", why_i[0] ? why_i : "no isolated CPUs", why_c);
+	snprintf(v->missing, sizeof(v->missing), "INVLPGB: %s. COALESCE_TLBI: %s",
+		 why_i[0] ? why_i : "no isolated CPUs", why_c);
 	/* The INVLPGB fix is cheaper when the CPU has it; otherwise the COALESCE_TLBI one. */
-	snprintf(v->remedy, sizeof(v->remedy), "%s", f->cpu.invlpgb == TRI_YES && !f->cpu.zen2 && rem_i[0] ? rem_i : rem_c);
+	snprintf(v->remedy, sizeof(v->remedy), "%s",
+		 f->cpu.invlpgb == TRI_YES && !f->cpu.zen2 && rem_i[0] ? rem_i : rem_c);
 	remedy_trim(v->remedy);
 }

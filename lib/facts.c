@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +24,8 @@ static int facts_read_proc(struct tl_facts *f, const struct tl_path *p, struct t
 	r = cmdline_read(&f->cmdline, p, e);
 	if (r < 0)
 		return r;
-	if (tl_path_read_line(p, "/proc/sys/kernel/random/boot_id", f->boot_id,
-			      sizeof(f->boot_id), NULL) < 0)
+	if (tl_path_read_line(p, "/proc/sys/kernel/random/boot_id", f->boot_id, sizeof(f->boot_id),
+			      NULL) < 0)
 		f->boot_id[0] = '\0';
 	return 0;
 }
@@ -32,7 +33,7 @@ static int facts_read_proc(struct tl_facts *f, const struct tl_path *p, struct t
 /* The kernel config is optional: record why it is missing instead of failing. */
 static void facts_read_kconfig(struct tl_facts *f, const struct tl_path *p)
 {
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
 
 	if (kconfig_load(&f->kconfig, p, f->release, &e) < 0) {
 		snprintf(f->kconfig_error, sizeof(f->kconfig_error), "%s", e.msg);
@@ -59,7 +60,7 @@ static void facts_read_sysfs(struct tl_facts *f, const struct tl_path *p)
 /* Topology: heap-allocated; a failure leaves it NULL with the reason kept. */
 static int facts_read_topo(struct tl_facts *f, const struct tl_path *p, struct tl_err *e)
 {
-	struct tl_err te = { 0 };
+	struct tl_err te = {0};
 
 	f->topo = malloc(sizeof(*f->topo));
 	if (!f->topo)
@@ -75,7 +76,7 @@ static int facts_read_topo(struct tl_facts *f, const struct tl_path *p, struct t
 int facts_gather(struct tl_facts *f, const struct tl_path *p, const struct cpuid_source *src,
 		 struct tl_err *e)
 {
-	struct tl_err ce = { 0 };
+	struct tl_err ce = {0};
 	int r;
 
 	memset(f, 0, sizeof(*f));
@@ -161,4 +162,29 @@ enum isol_origin facts_isolated_set(const struct tl_facts *f, const struct cpuse
 	else
 		cpuset_zero(housekeeping);
 	return o;
+}
+
+int facts_pin_housekeeping(const struct tl_path *p, const struct cpuset *isolated, struct tl_err *e)
+{
+	struct cpuset online, iso, other, hk;
+	cpu_set_t set;
+
+	if (!p->live || tl_path_read_cpulist(p, "/sys/devices/system/cpu/online", &online, e) < 0)
+		return 0;
+	if (isolated) {
+		iso = *isolated;
+	} else {
+		cpuset_zero(&iso);
+		if (tl_path_read_cpulist(p, "/sys/devices/system/cpu/nohz_full", &other, NULL) == 0)
+			cpuset_or(&iso, &iso, &other);
+		if (tl_path_read_cpulist(p, "/sys/devices/system/cpu/isolated", &other, NULL) == 0)
+			cpuset_or(&iso, &iso, &other);
+	}
+	cpuset_andnot(&hk, &online, &iso);
+	if (cpuset_empty(&hk) || cpuset_empty(&iso))
+		return 0;
+	cpuset_to_glibc(&hk, &set, sizeof(set));
+	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+		return tl_err_sys(e, errno, "cannot move to the housekeeping CPUs");
+	return 0;
 }

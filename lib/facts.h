@@ -52,4 +52,13 @@ enum isol_origin facts_isolated_set(const struct tl_facts *f, const struct cpuse
 				    enum isol_origin explicit_origin, struct cpuset *isolated,
 				    struct cpuset *housekeeping);
 
+/*
+ * Move the calling process to the housekeeping CPUs before it reads
+ * anything, so tlbiso itself never runs on an isolated CPU: online CPUs
+ * minus isolated (when given) or minus the kernel's nohz_full and isolated
+ * sets. Live systems only; does nothing when no CPU would be left.
+ */
+int facts_pin_housekeeping(const struct tl_path *p, const struct cpuset *isolated,
+			   struct tl_err *e);
+
 #endif

@@ -150,6 +150,8 @@ static void kc_sort(struct kconfig *k)
 {
 	size_t out = 0;
 
+	if (k->n == 0)
+		return; /* entries may be NULL, which qsort() must not see */
 	qsort(k->entries, k->n, sizeof(*k->entries), kc_cmp);
 	for (size_t i = 0; i < k->n; i++) {
 		if (i + 1 < k->n && !strcmp(k->entries[i].name, k->entries[i + 1].name))
@@ -272,6 +274,10 @@ static int kc_load_boot(struct kconfig *k, const struct tl_path *p, const char *
 	char path[PATH_MAX];
 	int r;
 
+	/* a release is one path component: never let it walk elsewhere */
+	if (!*release || strchr(release, '/') || !strcmp(release, "..") || !strcmp(release, "."))
+		return tl_err_set(e, EINVAL, "kernel release \"%.64s\" is not a file name",
+				  release);
 	snprintf(path, sizeof(path), "/boot/config-%s", release);
 	if (!tl_path_exists(p, path))
 		return 0;

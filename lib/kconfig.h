@@ -39,7 +39,8 @@ struct kconfig {
  * first). release NULL means read it from /proc/sys/kernel/osrelease under
  * the sysroot. Finding none is not an error: source is KCONFIG_NONE and 0 is
  * returned. A file that exists but cannot be read or decompressed is, and so
- * is a /proc/config.gz that is not gzip data.
+ * is a /proc/config.gz that is not gzip data, and a release that is not a
+ * plain file name (it must not lead out of /boot).
  */
 int kconfig_load(struct kconfig *k, const struct tl_path *p, const char *release, struct tl_err *e);
 

@@ -25,7 +25,7 @@ bool render_want_color(int fd, bool disabled)
 /* Colour per status: green, yellow, red, dim. */
 static const char *status_color(enum check_status s)
 {
-	static const char *const c[] = { "\033[32m", "\033[33m", "\033[1;31m", "\033[2m" };
+	static const char *const c[] = {"\033[32m", "\033[33m", "\033[1;31m", "\033[2m"};
 
 	return s < CHECK_STATUS_COUNT ? c[s] : "";
 }
@@ -50,12 +50,12 @@ static void print_result(FILE *out, const struct check_result *res, const struct
 {
 	fputs("  ", out);
 	print_status(out, res->status, o->color);
-	fprintf(out, "  %-26s %s%s\n", res->id, res->summary, res->live ? " [live]" : "");
-	if (res->remedy[0] && (res->status == CHECK_FAIL || res->status == CHECK_WARN ||
-			       o->verbose))
-		fprintf(out, "        %-26s remedy: %s\n", "", res->remedy);
+	fprintf(out, "  %-28s %s%s\n", res->id, res->summary, res->live ? " [live]" : "");
+	if (res->remedy[0] &&
+	    (res->status == CHECK_FAIL || res->status == CHECK_WARN || o->verbose))
+		fprintf(out, "        %-28s remedy: %s\n", "", res->remedy);
 	if (o->verbose)
-		fprintf(out, "        %-26s evidence: %s\n", "",
+		fprintf(out, "        %-28s evidence: %s\n", "",
 			json_object_to_json_string_ext(res->evidence, JSON_C_TO_STRING_PLAIN));
 }
 

@@ -10,8 +10,9 @@ static json_object *row_json(const struct irq_table *t, const struct irq_row *r)
 	json_object *o = json_object_new_object(), *counts = json_object_new_array();
 
 	json_object_object_add(o, "name", json_object_new_string(r->name));
-	json_object_object_add(o, "description",
-			       json_object_new_string_len(r->desc ? r->desc : "", (int)r->desc_len));
+	json_object_object_add(
+		o, "description",
+		json_object_new_string_len(r->desc ? r->desc : "", (int)r->desc_len));
 	for (int c = 0; c < t->ncols; c++)
 		json_object_array_add(counts, json_object_new_int64(r->counts[c]));
 	json_object_object_add(o, "counts", counts);

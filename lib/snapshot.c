@@ -143,8 +143,8 @@ static int snap_each(struct snap *s, const char *dir, const char *prefix, snap_e
 /* /proc/irq/<n>/{smp,effective}_affinity{,_list}. */
 static int snap_irq(struct snap *s, const char *name, struct tl_err *e)
 {
-	static const char *const f[] = { "smp_affinity", "smp_affinity_list", "effective_affinity",
-					 "effective_affinity_list" };
+	static const char *const f[] = {"smp_affinity", "smp_affinity_list", "effective_affinity",
+					"effective_affinity_list"};
 	char path[96];
 	int r = 0;
 
@@ -158,8 +158,8 @@ static int snap_irq(struct snap *s, const char *name, struct tl_err *e)
 /* cpuN/online and its topology files. */
 static int snap_cpu(struct snap *s, const char *name, struct tl_err *e)
 {
-	static const char *const f[] = { "online", "topology/thread_siblings_list",
-					 "topology/core_id", "topology/physical_package_id" };
+	static const char *const f[] = {"online", "topology/thread_siblings_list",
+					"topology/core_id", "topology/physical_package_id"};
 	char path[128];
 	int r = 0;
 
@@ -204,7 +204,7 @@ static int snap_vulns(struct snap *s, struct tl_err *e)
 /* What procs_read_task reads for one task, plus comm and (irqbalance) environ. */
 static int snap_task(struct snap *s, pid_t pid, bool environ, struct tl_err *e)
 {
-	static const char *const f[] = { "comm", "stat", "status" };
+	static const char *const f[] = {"comm", "stat", "status"};
 	char path[96];
 	int r = 0;
 
@@ -269,7 +269,7 @@ static int snap_gunzip(struct snap *s, const char *path, struct tl_buf *out, str
 static int snap_kconfig(struct snap *s, struct tl_err *e)
 {
 	char rel[128], path[192];
-	struct tl_buf text = { 0 };
+	struct tl_buf text = {0};
 	int r;
 
 	if (tl_path_read_line(s->src, "/proc/sys/kernel/osrelease", rel, sizeof(rel), NULL) < 0)
@@ -297,31 +297,46 @@ static void snap_leaf(const struct cpuid_source *cs, uint32_t leaf, uint32_t sub
 		 r.edx);
 }
 
+/* The MSR line: its value, or why it could not be read (so the dump says the same). */
+static void snap_msr_line(const struct cpuid_source *cs, char *text, size_t sz)
+{
+	uint64_t v;
+	int r = cs->rdmsr(cs->ctx, 0xCF, &v);
+
+	if (r == 0)
+		snprintf(text, sz, "# msr value (hex)\ncf %016llx\n", (unsigned long long)v);
+	else
+		snprintf(text, sz,
+			 "# MSR 0xCF could not be read when the snapshot was taken\n"
+			 "cf error %s\n",
+			 r == -EACCES || r == -EPERM ? "EACCES"
+			 : r == -ENODEV		     ? "ENODEV"
+						     : "EIO");
+}
+
 /* tlbiso/cpuid and tlbiso/msr: the raw values cpufeat uses. */
 static int snap_cpuid(struct snap *s, const struct cpuid_source *cs, struct tl_err *e)
 {
-	static const uint32_t leaves[][2] = { { 0, 0 }, { 7, 0 }, { 0x80000000, 0 },
-					      { 0x80000001, 0 }, { 0x80000008, 0 } };
+	static const uint32_t leaves[][2] = {
+		{0, 0}, {7, 0}, {0x80000000, 0}, {0x80000001, 0}, {0x80000008, 0}};
 	char text[1024] = "# leaf subleaf eax ebx ecx edx (hex), CPUID of the CPU that took it\n";
 	struct cpuid_regs r;
-	uint64_t v;
 	int rc;
 
 	for (size_t i = 0; i < sizeof(leaves) / sizeof(leaves[0]); i++)
 		snap_leaf(cs, leaves[i][0], leaves[i][1], text, sizeof(text));
 	rc = snap_write(s, "/tlbiso/cpuid", text, strlen(text), e);
 	/* MSR 0xCF exists only with CORE_CAPABILITIES (CPUID.(7,0):EDX[30]). */
-	if (rc || cs->cpuid(cs->ctx, 7, 0, &r) < 0 || !(r.edx & (1u << 30)) ||
-	    cs->rdmsr(cs->ctx, 0xCF, &v) < 0)
+	if (rc || cs->cpuid(cs->ctx, 7, 0, &r) < 0 || !(r.edx & (1u << 30)))
 		return rc;
-	snprintf(text, sizeof(text), "# msr value (hex)\ncf %016llx\n", (unsigned long long)v);
+	snap_msr_line(cs, text, sizeof(text));
 	return snap_write(s, "/tlbiso/msr", text, strlen(text), e);
 }
 
 /* The file list, the enumerated directories, the config and CPUID, in turn. */
 static int snap_all(struct snap *s, const struct cpuid_source *cs, struct tl_err *e)
 {
-	struct snap_walk w = { s, e };
+	struct snap_walk w = {s, e};
 	int r = 0;
 
 	for (const char *const *f = snap_files; *f && !r; f++)
@@ -346,7 +361,7 @@ static int snap_all(struct snap *s, const struct cpuid_source *cs, struct tl_err
 int snapshot_take(const struct tl_path *src, const struct cpuid_source *cs, const char *dir,
 		  struct snapshot_stats *st, struct tl_err *e)
 {
-	struct snap s = { .src = src, .st = st };
+	struct snap s = {.src = src, .st = st};
 	int r;
 
 	memset(st, 0, sizeof(*st));

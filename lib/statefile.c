@@ -114,13 +114,15 @@ int state_read(const char *state_dir, struct state_record *r, struct tl_err *e)
 
 int state_write(const char *state_dir, const struct state_record *r, struct tl_err *e)
 {
-	json_object *root = json_object_new_object(), *last = json_object_new_object();
+	json_object *root, *last;
 	char path[PATH_MAX];
 	const char *text;
 	int ret;
 
 	if (mkdir(state_dir, 0755) < 0 && errno != EEXIST)
 		return tl_err_sys(e, errno, "%s", state_dir);
+	root = json_object_new_object();
+	last = json_object_new_object();
 	json_object_object_add(last, "release", json_object_new_string(r->release));
 	json_object_object_add(last, "boot_id", json_object_new_string(r->boot_id));
 	json_object_object_add(last, "deferral_expected",

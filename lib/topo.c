@@ -14,7 +14,7 @@
 
 #include "topo.h"
 
-#define SYS_CPU "/sys/devices/system/cpu"
+#define SYS_CPU	 "/sys/devices/system/cpu"
 #define SYS_NODE "/sys/devices/system/node"
 
 /* The four CPU masks; possible is required, the others may be absent in a dump. */
@@ -41,8 +41,7 @@ static int cpuset_last(const struct cpuset *s)
 {
 	int c, last = -1;
 
-	cpuset_for_each(c, s)
-		last = c;
+	cpuset_for_each(c, s) last = c;
 	return last;
 }
 
@@ -57,7 +56,8 @@ static void topo_read_siblings(struct topology *t, const struct tl_path *p)
 	char path[128];
 	int cpu;
 
-	cpuset_for_each(cpu, &t->possible) {
+	cpuset_for_each(cpu, &t->possible)
+	{
 		snprintf(path, sizeof(path), SYS_CPU "/cpu%d/topology/thread_siblings_list", cpu);
 		if (tl_path_read_cpulist(p, path, &sib, &ignored) < 0 || cpuset_empty(&sib))
 			continue;
@@ -89,8 +89,7 @@ static void topo_add_node(struct topology *t, const struct tl_path *p, int node)
 	snprintf(path, sizeof(path), SYS_NODE "/node%d/cpulist", node);
 	if (tl_path_read_cpulist(p, path, &t->node_cpus[node], &ignored) < 0)
 		return;
-	cpuset_for_each(cpu, &t->node_cpus[node])
-		t->node_of[cpu] = node;
+	cpuset_for_each(cpu, &t->node_cpus[node]) t->node_of[cpu] = node;
 	if (node + 1 > t->nr_nodes)
 		t->nr_nodes = node + 1;
 }
@@ -141,7 +140,5 @@ void topo_siblings(const struct topology *t, int cpu, struct cpuset *out)
 		cpuset_set(out, cpu);
 		return;
 	}
-	cpuset_for_each(c, &t->possible)
-		if (t->core_of[c] == core)
-			cpuset_set(out, c);
+	cpuset_for_each(c, &t->possible) if (t->core_of[c] == core) cpuset_set(out, c);
 }

@@ -32,6 +32,7 @@ static double bench_now_ns(void)
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
+/* qsort() order for the samples, to take the median. */
 static int bench_cmp(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -39,6 +40,7 @@ static int bench_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Every allocation the table made: its arrays and its text buffer. */
 static size_t bench_allocs(const struct irq_table *t)
 {
 	return t->allocs + t->raw.grows;
@@ -54,6 +56,7 @@ static size_t bench_counters(const struct irq_table *t)
 	return n;
 }
 
+/* One figure block: median throughput, cost per counter, allocations per sample. */
 static void bench_report(const char *what, const struct irq_table *t, size_t bytes, double *ns,
 			 int samples, size_t allocs)
 {
@@ -157,6 +160,7 @@ static int bench_sysroot(char *dir, const struct tl_buf *text)
 	return 0;
 }
 
+/* Remove what bench_sysroot() made, file by file (no shell). */
 static void bench_rm_sysroot(const char *dir)
 {
 	char path[256];
