@@ -80,25 +80,32 @@ check "no tlbiso-* instance left after exit" no_instances
 
 # 7-8: the older kernels' path (forced here): call-function IPIs counted on the
 # receiving CPU, no sender (that side cannot say), never more than arrived.
-cal1() { awk '$1 == "CAL:" { print $3 }' /proc/interrupts; }
-cal_before=$(cal1)
-$wrap "$ctl" trace --cpus 1 --duration $dur --json --receiver-side >"$tmp/rx.json" 2>"$tmp/rx.err" &
-tpid=$!
-f=$tfs/instances/tlbiso-$tpid/events/irq_vectors/call_function_single_entry/enable
-for i in $(seq $armwait); do [ "$(cat "$f" 2>/dev/null)" = 1 ] && break; sleep 0.05; done
-"$gen" -n 2000 -t 1 -s 0 -l 0 >"$tmp/gen2.out"
-wait $tpid
-rc=$?
-cal_after=$(cal1)
-rx=$(jq '[.entries[] | select(.target_cpu == 1 and .class == "other")] | map(.count) | add // 0' \
-	"$tmp/rx.json" 2>/dev/null)
-named=$(jq '[.entries[] | select(.class == "other" and .sender.pid != null)] | length' \
-	"$tmp/rx.json" 2>/dev/null)
-echo "# receiver side: $rx call-function IPIs on CPU 1, CAL moved $((cal_after - cal_before))"
-check "receiver side: exit 0, kernel_path receiver, no sender claimed" \
-	[ $rc -eq 0 -a "$(jq -r .kernel_path "$tmp/rx.json" 2>/dev/null)" = receiver -a "$named" = 0 ]
-check "receiver side: 2000 calls seen ($rx), at most the CAL that arrived" \
-	[ "${rx:-0}" -ge 1800 -a "${rx:-0}" -le $((cal_after - cal_before)) ]
+if [ -n "$wrap" ]; then
+	# Under memcheck a receiver-side run takes minutes (not yet profiled).
+	ok "# SKIP receiver side under memcheck"
+	ok "# SKIP receiver side under memcheck"
+else
+	cal1() { awk '$1 == "CAL:" { print $3 }' /proc/interrupts; }
+	cal_before=$(cal1)
+	$wrap "$ctl" trace --cpus 1 --duration $dur --json --receiver-side >"$tmp/rx.json" 2>"$tmp/rx.err" &
+	tpid=$!
+	f=$tfs/instances/tlbiso-$tpid/events/irq_vectors/call_function_single_entry/enable
+	for i in $(seq $armwait); do [ "$(cat "$f" 2>/dev/null)" = 1 ] && break; sleep 0.05; done
+	"$gen" -n 2000 -t 1 -s 0 -l 0 >"$tmp/gen2.out"
+	wait $tpid
+	rc=$?
+	cal_after=$(cal1)
+	rx=$(jq '[.entries[] | select(.target_cpu == 1 and .class == "other")] | map(.count) | add // 0' \
+		"$tmp/rx.json" 2>/dev/null)
+	named=$(jq '[.entries[] | select(.class == "other" and .sender.pid != null)] | length' \
+		"$tmp/rx.json" 2>/dev/null)
+	echo "# receiver side: $rx call-function IPIs on CPU 1, CAL moved $((cal_after - cal_before))"
+	check "receiver side: exit 0, kernel_path receiver, no sender claimed" \
+		[ $rc -eq 0 -a "$(jq -r .kernel_path "$tmp/rx.json" 2>/dev/null)" = receiver -a "$named" = 0 ]
+	check "receiver side: 2000 calls seen ($rx), at most the CAL that arrived" \
+		[ "${rx:-0}" -ge 1800 -a "${rx:-0}" -le $((cal_after - cal_before)) ]
+
+fi
 
 # SIGINT ends tracing early, still reports and removes the instance.
 $wrap "$ctl" trace --cpus 1 --duration 60 >"$tmp/int.out" 2>&1 &
