@@ -22,6 +22,8 @@ static const struct verb verbs[] = {
 	{ "bootargs", verb_bootargs, "compute and apply the isolation boot parameters" },
 	{ "restore", verb_restore, "put back every value housekeeping changed" },
 	{ "run", verb_run, "run a program on isolated CPUs with its policies set" },
+	{ "trace", verb_trace, "name the senders of IPIs to isolated CPUs (tracefs)" },
+	{ "top", verb_top, "live view of the interrupts reaching the isolated CPUs" },
 	{ NULL, NULL, NULL },
 };
 

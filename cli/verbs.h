@@ -52,4 +52,8 @@ struct tl_err;
 int verb_ctl_call_error(const struct verb_ctx *ctx, const char *runtime_dir,
 			const struct tl_err *e, int code);
 
+/* IPI attribution and the live view (cli/verb-trace.c, cli/verb-top.c). */
+int verb_trace(struct verb_ctx *ctx, int argc, char **argv);
+int verb_top(struct verb_ctx *ctx, int argc, char **argv);
+
 #endif
