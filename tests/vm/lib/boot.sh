@@ -51,7 +51,10 @@ boot_parse_line() {
 			"reached /init at ${line#BOOT }"
 		;;
 	"SCENARIO "*) tap_diag "--- scenario ${line#SCENARIO } ---" ;;
-	"DONE "*) GUEST_DONE=1 ;;
+	"DONE "*)
+		GUEST_DONE=1
+		tap_diag "guest done at ${line#DONE }"
+		;;
 	esac
 }
 

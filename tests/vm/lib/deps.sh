@@ -20,6 +20,7 @@ deps_missing() {
 deps_ensure() {
 	local missing
 	missing=$(deps_missing | sort -u | tr '\n' ' ')
+	missing=${missing% }
 	[ -n "$missing" ] || return 0
 	if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
 		tap_skip_all "missing packages ($missing) and not root to install them"
@@ -32,5 +33,5 @@ deps_ensure() {
 			DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 				--no-install-recommends $missing >&2; }
 	missing=$(deps_missing | tr '\n' ' ')
-	[ -z "$missing" ] || tap_skip_all "cannot install $missing"
+	[ -z "$missing" ] || tap_skip_all "cannot install ${missing% }"
 }

@@ -12,21 +12,27 @@
 
 B=/tmp/gen.before
 A=/tmp/gen.after
+FIG=/tmp/gen.figures
 GEN_SECS=5
+printf 'run\tcpu\trow\tdelta\tseconds\tper_second\n' >$FIG
 
 # CONFIG_HZ of the running kernel, for the LOC bound below.
 hz=$(sed -n 's/^CONFIG_HZ=//p' "/boot/config-$(uname -r)")
 hz=${hz:-250}
 
-# report NAME SECS CPU...: print the interesting deltas as diagnostics.
+# report NAME SECS CPU...: print the interesting deltas as diagnostics
+# and keep them in $FIG, exported at the end for choosing thresholds.
 report() {
 	_name=$1 _secs=$2
 	shift 2
 	for _cpu in "$@"; do
-		_line="$_name cpu$_cpu:"
+		_line="$_name ${_secs}s cpu$_cpu:"
 		for _row in LOC TLB CAL RES IWI; do
 			_d=$(irq_delta "$_row" "$_cpu" "$B" "$A")
-			_line="$_line $_row=$_d ($(calc "$_d / $_secs")/s)"
+			_r=$(calc "$_d / $_secs")
+			_line="$_line $_row=$_d (${_r}/s)"
+			printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$_name" "$_cpu" "$_row" \
+				"$_d" "$_secs" "$_r" >>$FIG
 		done
 		diag "$_line"
 	done
@@ -45,7 +51,7 @@ sleep $quiet_secs
 irq_snap $A
 t1=$(now_cs)
 secs=$(calc "($t1 - $t0) / 100")
-report "quiet spin ${secs}s" "$secs" 0 2 3
+report quiet-spin "$secs" 0 2 3
 # A CPU that keeps its tick sees CONFIG_HZ LOC interrupts a second.  A
 # nohz_full CPU running one user task should see none; allow 1% of a
 # ticking CPU (about 2 per second at HZ=250) for the tick-stop transient
@@ -130,3 +136,4 @@ check "gen-membarrier: CPU 2 CAL $cal2 is about one per call ($n)" \
 check "gen-membarrier: CPU 2 TLB delta $tlb2 <= 2" le "$tlb2" 2
 # CPU 3 runs no thread of the caller: allow stray IPIs, not a share.
 check "gen-membarrier: CPU 3 CAL $cal3 stays near 0 (<= 5)" le "$cal3" 5
+export_file generators/figures.tsv $FIG
