@@ -32,17 +32,6 @@ skip() {
 	emit "TAP ok - $SCEN: $_d # SKIP $*"
 }
 
-# todo DESCRIPTION REASON CMD...: a point that is reported, not gated.
-todo() {
-	_d=$1 _r=$2
-	shift 2
-	if "$@"; then
-		emit "TAP ok - $SCEN: $_d # TODO $_r"
-	else
-		emit "TAP not ok - $SCEN: $_d # TODO $_r"
-	fi
-}
-
 # check DESCRIPTION CMD...: one test point from a command's exit status.
 check() {
 	_d=$1

@@ -32,6 +32,10 @@ copy_prog() {
 		return 0
 	fi
 	install -D -m 0755 "$bin" "$root/$dest" || return 1
+	if ldd "$bin" 2>/dev/null | grep -q 'not found'; then
+		note "$bin needs libraries that are not installed"
+		return 1
+	fi
 	# "libx.so => /path (0x...)" and the loader's "/lib64/ld-... (0x...)";
 	# a static program has neither.
 	ldd "$bin" 2>/dev/null |

@@ -2,9 +2,10 @@
 # daemon-alerts - each generator raises its own alert type on the right
 # CPUs, and the alert clears once the generator stops.
 #
-# The alert must show up within a bounded wait; whether it came within
-# two monitor intervals of the first interrupt is reported as a TODO
-# point, because TCG timings are not something to gate on.
+# The alert must show up within a bounded wait.  Whether it came within
+# two monitor intervals of the first interrupt is only reported, as a
+# diagnostic: TCG timings are not something to gate on (and a "# TODO"
+# point that passes would count as a failure under automake).
 
 # shellcheck source=../lib.sh
 . /usr/lib/tlbiso-vm/lib.sh
@@ -37,11 +38,10 @@ expect() {
 	if wait_alert "$_type" 15; then
 		_ms=$((($(now_cs) - _t0) * 10))
 		ok "$_name: alert $_type raised"
+		_met=missed
+		le "$_ms" $((2 * INTERVAL_MS)) && _met=met
 		diag "$_name: alert seen ${_ms} ms after the first interrupt" \
-			"($(calc "$_ms / $INTERVAL_MS") intervals)"
-		todo "$_name: alert within 2 intervals (${_ms} ms)" \
-			"timing under TCG is reported, not gated" \
-			le "$_ms" $((2 * INTERVAL_MS))
+			"($(calc "$_ms / $INTERVAL_MS") intervals; target 2: $_met)"
 		check "$_name: alert $_type has cpus $_cpus" jqt --arg t "$_type" \
 			"first(.alerts[] | select(.type == \$t)) | .cpus | $_cpus" \
 			/tmp/status.json
