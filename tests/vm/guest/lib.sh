@@ -40,7 +40,7 @@ check() {
 }
 
 # Comparisons of counts for check: le A B, ge A B, eq A B.  A negative A
-# (irq_delta's "row or CPU missing") fails all of them.
+# (a delta whose row or CPU is missing, see irq_deltas) fails all of them.
 le() { [ "$1" -ge 0 ] && [ "$1" -le "$2" ]; }
 ge() { [ "$1" -ge 0 ] && [ "$1" -ge "$2" ]; }
 eq() { [ "$1" -ge 0 ] && [ "$1" -eq "$2" ]; }
@@ -68,29 +68,73 @@ now_cs() {
 	echo $((${_u%.*} * 100 + ${_c#0}))
 }
 
+# quiesce: make the kernel's pending per-CPU housekeeping happen now, not
+# inside a measurement.  On 6.1 a task that starts on a nohz_full CPU
+# leaves vmstat deltas there, and about 20 s later vmstat_update runs on
+# that CPU (kick, tick, kworker: RES, IWI, LOC).  vm/stat_refresh folds
+# the deltas on every CPU at once (interrupting 2-3 once, right here).
+quiesce() {
+	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null
+	sleep 1
+}
+
 # Snapshot /proc/interrupts so that all counters come from one instant.
 irq_snap() { cat /proc/interrupts >"$1"; }
 
-# irq_delta ROW CPU BEFORE AFTER: counter change between two snapshots.
-irq_delta() {
-	_a=$(irq-count -f "$4" "$1" "$2") || _a=
-	_b=$(irq-count -f "$3" "$1" "$2") || _b=
-	if [ -z "$_a" ] || [ -z "$_b" ]; then
-		echo "-1"	# absent row or CPU: never passes a ">=" check
-		return
-	fi
-	echo $((_a - _b))
+# irq_deltas BEFORE AFTER [SECONDS]: shell assignments D_<ROW>_<CPU>=delta
+# (and R_<ROW>_<CPU>=per-second rate when SECONDS is given) for the rows
+# that matter here, for every CPU present in both snapshots; use it as
+# eval "$(irq_deltas B A)".  One awk for all of them: under TCG each
+# fork costs, and the quiet measurements should not wait on the shell.
+# A row or CPU missing from either snapshot gets an empty value (never a
+# stale one from an earlier call); read it as ${D_X_n:--1}.
+irq_deltas() {
+	awk -v secs="${3:-0}" '
+	FNR == 1 {
+		f++
+		for (i = 1; i <= NF; i++)
+			if ($i ~ /^CPU[0-9]+$/) {
+				col[f, substr($i, 4)] = i + 1
+				cpus[substr($i, 4)] = 1
+			}
+		next
+	}
+	$1 ~ /^(LOC|TLB|CAL|RES|IWI):$/ {
+		row = substr($1, 1, 3)
+		for (k in col) {
+			split(k, fc, SUBSEP)
+			if (fc[1] == f)
+				v[f, row, fc[2]] = $(col[k])
+		}
+	}
+	END {
+		n = split("LOC TLB CAL RES IWI", rows, " ")
+		for (c in cpus)
+			for (j = 1; j <= n; j++) {
+				r = rows[j]
+				if (!((1, r, c) in v) || !((2, r, c) in v)) {
+					printf "D_%s_%s=\nR_%s_%s=\n", r, c, r, c
+					continue
+				}
+				d = v[2, r, c] - v[1, r, c]
+				printf "D_%s_%s=%d\n", r, c, d
+				if (secs > 0)
+					printf "R_%s_%s=%.2f\n", r, c, d / secs
+			}
+	}' "$1" "$2"
 }
 
 # export_file NAME FILE: send a file to the host's artefact directory.
+# A private copy is sent, so that a file replaced meanwhile (the daemon
+# renames a new textfile over the old one) still matches its checksum.
 export_file() {
-	if [ ! -f "$2" ]; then
-		diag "artefact $1: $2 does not exist"
+	if ! cp "$2" /tmp/export.copy 2>/dev/null; then
+		diag "artefact $1: cannot read $2"
 		return 1
 	fi
-	_sum=$(sha256sum "$2" | cut -d' ' -f1)
+	_sum=$(sha256sum /tmp/export.copy | cut -d' ' -f1)
 	printf 'ART BEGIN %s\n' "$1" >&3
-	base64 "$2" | sed 's/^/ART /' >&3
+	base64 /tmp/export.copy | sed 's/^/ART /' >&3
 	printf 'ART END %s %s\n' "$1" "$_sum" >&3
 }
 

@@ -5,7 +5,10 @@
 # ttyS1 carries only the guest's protocol (see guest/lib.sh), saved as
 # channel.log and followed live, so results stream while the VM runs.
 
-QEMU_CMDLINE_BASE="console=ttyS0 panic=-1 nohz_full=2-3 isolcpus=nohz,domain,managed_irq,2-3 rcu_nocbs=2-3 quiet"
+# irqaffinity=0-1: the serial ports are ordinary (unmanaged) IRQs, which
+# would otherwise land on an isolated CPU (ttyS1 did, on CPU 2) and make
+# the harness itself the noise that tlbisod reports.
+QEMU_CMDLINE_BASE="console=ttyS0 panic=-1 nohz_full=2-3 isolcpus=nohz,domain,managed_irq,2-3 rcu_nocbs=2-3 irqaffinity=0-1 quiet"
 
 # art_begin/art_line/art_end: reassemble a base64-framed artefact.
 art_begin() {
@@ -51,6 +54,7 @@ boot_parse_line() {
 			"reached /init at ${line#BOOT }"
 		;;
 	"SCENARIO "*) tap_diag "--- scenario ${line#SCENARIO } ---" ;;
+	"SCENDONE "*) tap_diag "--- ${line#SCENDONE } ---" ;;
 	"DONE "*)
 		GUEST_DONE=1
 		tap_diag "guest done at ${line#DONE }"

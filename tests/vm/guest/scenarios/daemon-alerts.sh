@@ -35,7 +35,7 @@ expect() {
 		return 1
 	fi
 	_t0=$(now_cs)
-	if wait_alert "$_type" 15; then
+	if wait_alert "$_type" 20; then
 		_ms=$((($(now_cs) - _t0) * 10))
 		ok "$_name: alert $_type raised"
 		_met=missed
@@ -48,7 +48,7 @@ expect() {
 		diag "$_name: $(jq -c --arg t "$_type" '[.alerts[] | select(.type == $t)]' /tmp/status.json)"
 		return 0
 	fi
-	not_ok "$_name: alert $_type raised within 15 s"
+	not_ok "$_name: alert $_type raised within 20 s"
 	diag "$_name: last status alerts: $(jq -c '.alerts' /tmp/status.json 2>/dev/null)"
 	return 1
 }
@@ -68,6 +68,10 @@ cleared() {
 	if wait_clear "$3" 30; then
 		ok "$2: alert $3 clears after the generator stops"
 		diag "$2: cleared after $((($(now_cs) - _t0) * 10)) ms"
+		# Checked now: the daemon keeps a bounded history.
+		check "$2: history has $3 raised and cleared" jqt --arg t "$3" \
+			'any(.history[]; .type == $t and .event == "raised") and
+			 any(.history[]; .type == $t and .event == "cleared")' /tmp/status.json
 	else
 		not_ok "$2: alert $3 clears within 30 s after the generator stops"
 	fi
@@ -107,9 +111,5 @@ cleared $? membarrier ipi_other "$g"
 
 status /tmp/status.json
 export_file daemon-alerts/status-end.json /tmp/status.json
-check "history has a raised and a cleared event for each type" jqt \
-	'[.history[]?] as $h | all(("tlb_shootdown", "kernel_tlb_flush",
-	  "ipi_other"); . as $t | all(("raised", "cleared"); . as $e |
-	  any($h[]; .type == $t and .event == $e)))' /tmp/status.json
 daemon_log
 daemon_stop

@@ -22,6 +22,14 @@ if ! daemon_start /etc/tlbiso/deferral.conf; then
 	exit 0
 fi
 
+# Whether the daemon already concluded from the state file and the
+# kernel alone, before any kernel-range IPI: worth knowing, not gated.
+status /tmp/status.json
+if alert_active /tmp/status.json deferral_regressed; then
+	diag "deferral_regressed was active before the generator started"
+else
+	diag "deferral_regressed was not active before the generator started"
+fi
 gen-kflush 20 >/dev/null &
 g=$!
 if wait_alert deferral_regressed 15; then

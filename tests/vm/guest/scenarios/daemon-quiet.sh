@@ -22,10 +22,11 @@ window() {
 	irq_snap $B
 	sleep $W
 	irq_snap $A
+	eval "$(irq_deltas $B $A)"
 	for _cpu in 2 3; do
 		_line="$1 ${W}s cpu$_cpu:"
 		for _row in CAL RES TLB LOC; do
-			_d=$(irq_delta $_row $_cpu $B $A)
+			eval "_d=\${D_${_row}_$_cpu:--1}"
 			eval "${1}_${_row}_${_cpu}=$_d"
 			_line="$_line $_row=$_d"
 		done
@@ -42,9 +43,11 @@ p2=$!
 gen-spin 3 $((3 * W + 30)) &
 p3=$!
 sleep 1
+quiesce
 window control
 
 write_conf quiet.conf 'monitor = { interval_ms = 250; };'
+irq_snap /tmp/quiet.start
 if ! daemon_start /etc/tlbiso/quiet.conf; then
 	not_ok "tlbisod starts and answers status"
 	stop_pid $p2
@@ -52,6 +55,12 @@ if ! daemon_start /etc/tlbiso/quiet.conf; then
 	exit 0
 fi
 sleep 2	# start-up work (e.g. enabling tracepoints) is not steady state
+# Not gated, but it tells a start-up disturbance from a steady one.
+irq_snap /tmp/quiet.settled
+eval "$(irq_deltas /tmp/quiet.start /tmp/quiet.settled)"
+for cpu in 2 3; do
+	eval "diag \"daemon start-up cpu$cpu: CAL=\${D_CAL_$cpu} RES=\${D_RES_$cpu} TLB=\${D_TLB_$cpu} LOC=\${D_LOC_$cpu}\""
+done
 window daemon
 
 status /tmp/quiet.json
@@ -70,8 +79,8 @@ check "status state is ok" jqt '.state == "ok"' /tmp/quiet.json
 # 250 ms poll (80 per window) that a noisy monitor would add.
 for cpu in 2 3; do
 	for row in CAL RES TLB; do
-		c=$(eval echo "\$control_${row}_$cpu")
-		d=$(eval echo "\$daemon_${row}_$cpu")
+		eval "c=\$control_${row}_$cpu d=\$daemon_${row}_$cpu"
+		# shellcheck disable=SC2154 # c and d are set by the eval above
 		check "CPU $cpu $row with tlbisod ($d) <= control ($c) + 2" le "$d" $((c + 2))
 	done
 done

@@ -1,4 +1,4 @@
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC2154 # many variables are set through eval
 # generators - prove the kernel facts the daemon relies on, without tlbiso.
 #
 # Each part runs one generator and compares /proc/interrupts snapshots of
@@ -20,16 +20,17 @@ printf 'run\tcpu\trow\tdelta\tseconds\tper_second\n' >$FIG
 hz=$(sed -n 's/^CONFIG_HZ=//p' "/boot/config-$(uname -r)")
 hz=${hz:-250}
 
-# report NAME SECS CPU...: print the interesting deltas as diagnostics
-# and keep them in $FIG, exported at the end for choosing thresholds.
+# report NAME SECS CPU...: the deltas of the last two snapshots, as
+# diagnostics with rates, kept in $FIG (exported at the end, for choosing
+# thresholds) and left in D_<ROW>_<CPU> for the checks.
 report() {
 	_name=$1 _secs=$2
 	shift 2
+	eval "$(irq_deltas $B $A "$_secs")"
 	for _cpu in "$@"; do
 		_line="$_name ${_secs}s cpu$_cpu:"
 		for _row in LOC TLB CAL RES IWI; do
-			_d=$(irq_delta "$_row" "$_cpu" "$B" "$A")
-			_r=$(calc "$_d / $_secs")
+			eval "_d=\${D_${_row}_$_cpu:--1} _r=\${R_${_row}_$_cpu:-?}"
 			_line="$_line $_row=$_d (${_r}/s)"
 			printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$_name" "$_cpu" "$_row" \
 				"$_d" "$_secs" "$_r" >>$FIG
@@ -38,6 +39,10 @@ report() {
 	done
 }
 
+# The clocksource bounds how long a nohz_full tick may stay off (under
+# TCG it is usually hpet: about one LOC per 34 s on a quiet CPU).
+diag "clocksource: $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+
 # (a) Quiet load: two spinners, measured after they have settled.
 quiet_secs=10
 gen-spin 2 $((quiet_secs + 10)) &
@@ -45,6 +50,7 @@ p2=$!
 gen-spin 3 $((quiet_secs + 10)) &
 p3=$!
 sleep 1
+quiesce
 irq_snap $B
 t0=$(now_cs)
 sleep $quiet_secs
@@ -58,10 +64,10 @@ report quiet-spin "$secs" 0 2 3
 # and rare housekeeping work, still two orders of magnitude below "tick".
 loc_bound=$((hz * quiet_secs / 100))
 for cpu in 2 3; do
-	d=$(irq_delta LOC $cpu $B $A)
+	eval "d=\${D_LOC_$cpu:--1}"
 	check "quiet spinner on CPU $cpu: LOC delta $d <= $loc_bound (1% of HZ=$hz)" \
 		le "$d" "$loc_bound"
-	d=$(irq_delta TLB $cpu $B $A)
+	eval "d=\${D_TLB_$cpu:--1}"
 	check "quiet spinner on CPU $cpu: TLB delta $d == 0" eq "$d" 0
 done
 stop_pid $p2
@@ -77,9 +83,9 @@ irq_snap $A
 stop_pid $p3
 n=${n:-0}
 diag "gen-usermm: $n munmaps in ${GEN_SECS}s ($(calc "$n / $GEN_SECS")/s)"
-report "gen-usermm" $GEN_SECS 2 3
-tlb2=$(irq_delta TLB 2 $B $A)
-cal2=$(irq_delta CAL 2 $B $A)
+report gen-usermm $GEN_SECS 2 3
+tlb2=${D_TLB_2:--1}
+cal2=${D_CAL_2:--1}
 # "About one per munmap": at least half of them, at most one each plus
 # slack for thread start/exit (clone, exit_mmap) around the loop.
 check "gen-usermm made munmaps ($n)" ge "$n" 100
@@ -87,8 +93,7 @@ check "gen-usermm: CPU 2 TLB $tlb2 is about one per munmap ($n)" \
 	eval 'ge $((tlb2 * 2)) "$n" && le "$tlb2" $((n + n / 2 + 50))'
 check "gen-usermm: CPU 2 CAL $cal2 is about one per munmap ($n)" \
 	eval 'ge $((cal2 * 2)) "$n" && le "$cal2" $((n + n / 2 + 50))'
-d=$(irq_delta TLB 3 $B $A)
-check "gen-usermm: CPU 3 TLB delta $d == 0" eq "$d" 0
+check "gen-usermm: CPU 3 TLB delta ${D_TLB_3:--1} == 0" eq "${D_TLB_3:--1}" 0
 
 # (c) Kernel-range flushes: every online CPU is interrupted, in CAL only,
 # busy or idle (idle CPUs halt, they do not poll), so no spinners here:
@@ -98,7 +103,7 @@ n=$(gen-kflush $GEN_SECS)
 irq_snap $A
 n=${n:-0}
 diag "gen-kflush: $n BPF maps in ${GEN_SECS}s ($(calc "$n / $GEN_SECS")/s)"
-report "gen-kflush" $GEN_SECS 2 3
+report gen-kflush $GEN_SECS 2 3
 check "gen-kflush created maps ($n)" ge "$n" 10
 # vmalloc purges lazily freed space once it exceeds lazy_max_pages (32 MiB
 # x fls(4 CPUs) = 96 MiB), so about every 6 maps of 16 MiB: expect one
@@ -107,8 +112,7 @@ check "gen-kflush created maps ($n)" ge "$n" 10
 want=$((n / 12))
 [ "$want" -ge 1 ] || want=1
 for cpu in 2 3; do
-	cal=$(irq_delta CAL $cpu $B $A)
-	tlb=$(irq_delta TLB $cpu $B $A)
+	eval "cal=\${D_CAL_$cpu:--1} tlb=\${D_TLB_$cpu:--1}"
 	check "gen-kflush: CPU $cpu CAL rises ($cal >= $want, one per 12 maps)" ge "$cal" "$want"
 	check "gen-kflush: CPU $cpu TLB delta $tlb == 0" eq "$tlb" 0
 done
@@ -123,10 +127,10 @@ irq_snap $A
 stop_pid $p3
 n=${n:-0}
 diag "gen-membarrier: $n calls in ${GEN_SECS}s ($(calc "$n / $GEN_SECS")/s)"
-report "gen-membarrier" $GEN_SECS 2 3
-cal2=$(irq_delta CAL 2 $B $A)
-cal3=$(irq_delta CAL 3 $B $A)
-tlb2=$(irq_delta TLB 2 $B $A)
+report gen-membarrier $GEN_SECS 2 3
+cal2=${D_CAL_2:--1}
+cal3=${D_CAL_3:--1}
+tlb2=${D_TLB_2:--1}
 check "gen-membarrier made calls ($n)" ge "$n" 100
 check "gen-membarrier: CPU 2 CAL $cal2 is about one per call ($n)" \
 	eval 'ge $((cal2 * 2)) "$n" && le "$cal2" $((n + n / 2 + 50))'
