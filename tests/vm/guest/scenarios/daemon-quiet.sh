@@ -68,9 +68,15 @@ export_file daemon-quiet/status.json /tmp/quiet.json
 # "type == array" first: a missing field must not read as "no alerts".
 check "no alert active with tlbisod on quiet load" \
 	jqt '(.alerts | type == "array") and (.alerts | length == 0)' /tmp/quiet.json
-check "no alert ever raised (history)" \
+if ! check "no alert ever raised (history)" \
 	jqt '(.history | type == "array") and
-	     ([.history[] | select(.event == "raised")] | length == 0)' /tmp/quiet.json
+	     ([.history[] | select(.event == "raised")] | length == 0)' /tmp/quiet.json; then
+	# Seen under TCG on a loaded host: RCU forcing a quiescent state
+	# (resched_cpu) on a vCPU the host preempted in the guest kernel,
+	# then a short tick burst.  The window deltas above tell which.
+	jq -r '.history[]? | "\(.event) \(.type) \(.source // "") cpus \(.cpus) at \(.time)"' \
+		/tmp/quiet.json | while IFS= read -r l; do diag "history: $l"; done
+fi
 check "status state is ok" jqt '.state == "ok"' /tmp/quiet.json
 # tlbisod runs on CPUs 0-1 and only reads /proc and /sys, which sends no
 # IPI (kernel-facts section 4); the control window shows these rows at 0
