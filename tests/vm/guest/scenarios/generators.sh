@@ -87,8 +87,10 @@ report gen-usermm $GEN_SECS 2 3
 tlb2=${D_TLB_2:--1}
 cal2=${D_CAL_2:--1}
 # "About one per munmap": at least half of them, at most one each plus
-# slack for thread start/exit (clone, exit_mmap) around the loop.
-check "gen-usermm made munmaps ($n)" ge "$n" 100
+# slack for thread start/exit (clone, exit_mmap) around the loop.  The
+# count itself only has to show the generator ran: TCG on a busy host
+# managed 150 to 10000 munmaps in 5 s.
+check "gen-usermm made munmaps ($n)" ge "$n" 20
 check "gen-usermm: CPU 2 TLB $tlb2 is about one per munmap ($n)" \
 	eval 'ge $((tlb2 * 2)) "$n" && le "$tlb2" $((n + n / 2 + 50))'
 check "gen-usermm: CPU 2 CAL $cal2 is about one per munmap ($n)" \
@@ -104,7 +106,7 @@ irq_snap $A
 n=${n:-0}
 diag "gen-kflush: $n BPF maps in ${GEN_SECS}s ($(calc "$n / $GEN_SECS")/s)"
 report gen-kflush $GEN_SECS 2 3
-check "gen-kflush created maps ($n)" ge "$n" 10
+check "gen-kflush created maps ($n >= 6, about one purge)" ge "$n" 6
 # vmalloc purges lazily freed space once it exceeds lazy_max_pages (32 MiB
 # x fls(4 CPUs) = 96 MiB), so about every 6 maps of 16 MiB: expect one
 # flush per 6 maps, require one per 12 (and at least one).  The quiet
