@@ -25,12 +25,13 @@ static const struct alert_rule rules[CH_COUNT] = {
 	{AL_TLB_SHOOTDOWN, CH_TLB_SHOOTDOWN, SRC_TLB, SEV_WARNING,
 	 "user-mm TLB shootdowns: another thread of the process on this CPU changes its mappings "
 	 "(munmap, mprotect, madvise); keep those calls off the isolated threads' address space, "
-	 "or see tlbisoctl attribution when it lands"},
+	 "or name the sender with 'tlbisoctl trace --cpus CPU'"},
 	{AL_KERNEL_TLB_FLUSH, CH_KERNEL_FLUSH, SRC_CAL, SEV_WARNING,
 	 "kernel-range TLB flushes (vmalloc) reach the isolated CPUs: enable CONFIG_COALESCE_TLBI "
 	 "(with PTI and nohz_full), or use a CPU with INVLPGB"},
 	{AL_IPI_OTHER, CH_IPI_CAL, SRC_CAL, SEV_WARNING,
-	 "function-call IPIs reach the isolated CPUs: trace ipi:ipi_send_cpu to find the sender"},
+	 "function-call IPIs reach the isolated CPUs: name the sender with "
+	 "'tlbisoctl trace --cpus CPU'"},
 	{AL_IPI_OTHER, CH_IPI_RES, SRC_RES, SEV_WARNING,
 	 "rescheduling IPIs: tasks are woken on the isolated CPUs; keep one task per CPU and "
 	 "check the affinity of kernel threads"},
