@@ -33,6 +33,7 @@ struct verb {
 int verb_check(struct verb_ctx *ctx, int argc, char **argv);
 int verb_interrupts(struct verb_ctx *ctx, int argc, char **argv);
 int verb_snapshot(struct verb_ctx *ctx, int argc, char **argv);
+int verb_latency(struct verb_ctx *ctx, int argc, char **argv);
 
 /* Print "tlbisoctl VERB: try 'tlbisoctl VERB --help'." on stderr; returns TL_EXIT_USAGE. */
 int verb_usage_error(const struct verb_ctx *ctx, const char *verb, const char *fmt, ...)
