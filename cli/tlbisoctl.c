@@ -18,7 +18,7 @@ static const struct verb verbs[] = {
 	{ "snapshot", verb_snapshot, "copy the files tlbiso reads into a directory" },
 	{ "status", verb_status, "show tlbisod's state, rates and alerts" },
 	{ "reload", verb_reload, "make tlbisod reread its configuration" },
-	{ "latency", verb_latency, "run oslat on the isolated CPUs, with the interrupts that hit them" },
+	{ "latency", verb_latency, "oslat latency on the isolated CPUs, and what caused it" },
 	{ NULL, NULL, NULL },
 };
 
