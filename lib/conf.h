@@ -14,6 +14,7 @@
 
 #include "cpuset.h"
 #include "err.h"
+#include "housekeeping.h"
 
 #define TL_CONF_DEFAULT_PATH "/etc/tlbiso/tlbiso.conf"
 
@@ -63,6 +64,7 @@ struct tl_config {
 	struct conf_monitor monitor;
 	struct conf_alerts alerts;
 	struct conf_latency latency;
+	struct hk_config hk; /* the housekeeping section (hk-conf.c) */
 };
 
 /* One problem found while loading; the loader collects all of them. */

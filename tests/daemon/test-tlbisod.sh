@@ -256,6 +256,17 @@ wait_for ".samples >= $((s0 + 3))"
 check "CPU 3 back online is a new baseline, not a huge delta (no alert)" \
 	[ "$(jqs '.alerts | length')" = 0 ]
 
+# --- a malformed /proc/interrupts: the sample is skipped, said in status, and sampling resumes
+printf '           CPU0       CPU1       CPU2       CPU3\nTLB:          1          2\n' \
+	>"$sys/proc/interrupts.tmp"
+mv "$sys/proc/interrupts.tmp" "$sys/proc/interrupts"
+wait_for '.sample_errors > 0'
+check "a malformed file is skipped: degraded, with the parser's reason in notes" \
+	[ "$(jqs '.state + " " + (.notes | map(select(startswith("last sample failed"))) | length | tostring)')" = "degraded 1" ]
+write_interrupts
+wait_for '.state == "ok"'
+check "... and sampling resumes with the next good file" [ "$(jqs .state)" = ok ]
+
 # --- reload: a bad config is refused, the old one stays
 printf 'monitor = { interval_ms = 5; };\n' >"$conf"
 kill -HUP "$dpid"
