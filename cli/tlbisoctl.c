@@ -18,6 +18,7 @@ static const struct verb verbs[] = {
 	{ "snapshot", verb_snapshot, "copy the files tlbiso reads into a directory" },
 	{ "status", verb_status, "show tlbisod's state, rates and alerts" },
 	{ "reload", verb_reload, "make tlbisod reread its configuration" },
+	{ "latency", verb_latency, "oslat latency on the isolated CPUs, and what caused it" },
 	{ "plan", verb_plan, "propose the isolated and housekeeping CPUs" },
 	{ "bootargs", verb_bootargs, "compute and apply the isolation boot parameters" },
 	{ "restore", verb_restore, "put back every value housekeeping changed" },

@@ -19,6 +19,8 @@ struct check_args {
 	bool json, no_color, verbose, have_cpus;
 	struct cpuset cpus;
 	int sample;
+	int latency; /* --latency [SECONDS], 0 = not */
+	bool force;
 };
 
 static void check_usage(FILE *out)
@@ -39,6 +41,12 @@ static void check_usage(FILE *out)
 	      "     --config FILE     configuration file (default " TL_CONF_DEFAULT_PATH ")\n"
 	      " -j, --json            JSON output (schema tlbiso.check/1)\n"
 	      " -s, --sample SECONDS  also sample /proc/interrupts for SECONDS (live checks)\n"
+	      " -l, --latency [SECONDS]\n"
+	      "                       also run oslat (rt-tests) on the isolated CPUs for\n"
+	      "                       SECONDS (default 10): one latency.max check per CPU,\n"
+	      "                       judged against latency.max_us (default 20); a missing\n"
+	      "                       oslat gives warn with the install command\n"
+	      "     --force           with --latency, also measure CPUs a workload occupies\n"
 	      "     --no-color        no colour (also: NO_COLOR set, or not a terminal)\n"
 	      " -v, --verbose         show the evidence of every check\n"
 	      " -h, --help            display this help\n"
@@ -65,10 +73,27 @@ static bool parse_seconds(const char *s, int *out)
 	return true;
 }
 
+/*
+ * --latency takes an optional SECONDS, also as the next word ("--latency 5"),
+ * which getopt_long only allows as "--latency=5": take a number that follows.
+ */
+static bool latency_arg(int argc, char **argv, int *out)
+{
+	const char *s = optarg;
+
+	if (!s && optind < argc && argv[optind][0] >= '0' && argv[optind][0] <= '9')
+		s = argv[optind++];
+	if (!s) {
+		*out = 10;
+		return true;
+	}
+	return parse_seconds(s, out);
+}
+
 /* getopt_long loop; returns -1 to go on, else the exit status. */
 static int check_parse(struct verb_ctx *ctx, int argc, char **argv, struct check_args *a)
 {
-	enum { OPT_SYSROOT = 256, OPT_CONFIG, OPT_NO_COLOR };
+	enum { OPT_SYSROOT = 256, OPT_CONFIG, OPT_NO_COLOR, OPT_FORCE };
 	static const struct option opts[] = {
 		{"sysroot", required_argument, NULL, OPT_SYSROOT},
 		{"cpus", required_argument, NULL, 'c'},
@@ -76,6 +101,8 @@ static int check_parse(struct verb_ctx *ctx, int argc, char **argv, struct check
 		{"json", no_argument, NULL, 'j'},
 		{"sample", required_argument, NULL, 's'},
 		{"no-color", no_argument, NULL, OPT_NO_COLOR},
+		{"latency", optional_argument, NULL, 'l'},
+		{"force", no_argument, NULL, OPT_FORCE},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -83,7 +110,7 @@ static int check_parse(struct verb_ctx *ctx, int argc, char **argv, struct check
 	struct tl_err e;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:js:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:js:l::vh", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_SYSROOT:
 			a->sysroot = optarg;
@@ -109,6 +136,14 @@ static int check_parse(struct verb_ctx *ctx, int argc, char **argv, struct check
 		case OPT_NO_COLOR:
 			a->no_color = true;
 			break;
+		case 'l':
+			if (!latency_arg(argc, argv, &a->latency))
+				return verb_usage_error(ctx, "check",
+							"--latency wants 1..3600 seconds");
+			break;
+		case OPT_FORCE:
+			a->force = true;
+			break;
 		case 'v':
 			a->verbose = true;
 			break;
@@ -121,6 +156,8 @@ static int check_parse(struct verb_ctx *ctx, int argc, char **argv, struct check
 	}
 	if (optind < argc)
 		return verb_usage_error(ctx, "check", "unexpected argument '%s'", argv[optind]);
+	if (a->force && !a->latency)
+		return verb_usage_error(ctx, "check", "--force only applies to --latency");
 	return -1;
 }
 
@@ -156,7 +193,10 @@ static int check_do(struct verb_ctx *ctx, const struct check_args *a, const stru
 		    const struct tl_config *conf)
 {
 	struct check_options o = {.sample_seconds = a->sample,
-				  .thresholds = conf->monitor.threshold};
+				  .thresholds = conf->monitor.threshold,
+				  .latency_seconds = a->latency,
+				  .latency_max_us = conf->latency.max_us,
+				  .latency_force = a->force};
 	struct render_opts ro = {.verbose = a->verbose};
 	struct cpuid_source src;
 	struct check_report r;

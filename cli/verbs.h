@@ -33,6 +33,7 @@ struct verb {
 int verb_check(struct verb_ctx *ctx, int argc, char **argv);
 int verb_interrupts(struct verb_ctx *ctx, int argc, char **argv);
 int verb_snapshot(struct verb_ctx *ctx, int argc, char **argv);
+int verb_latency(struct verb_ctx *ctx, int argc, char **argv);
 /* Housekeeping verbs (cli/verb-plan.c, verb-bootargs.c, verb-restore.c). */
 int verb_plan(struct verb_ctx *ctx, int argc, char **argv);
 int verb_bootargs(struct verb_ctx *ctx, int argc, char **argv);

@@ -62,6 +62,12 @@ extern const struct check_def check_defs_kernel[];
 extern const struct check_def check_defs_runtime[];
 extern const struct check_def check_defs_live[];
 
+/* Append a result with this id, its evidence an empty object; NULL when out of memory. */
+struct check_result *check_report_add(struct check_report *r, const char *id, bool live);
+
+/* check --latency: one latency.max result per isolated CPU (lib/check-latency.c). */
+int check_run_latency(struct check_ctx *c, struct check_report *r, struct tl_err *e);
+
 /* Checks that live in their own file but run in another file's group. */
 void check_irqbalance(struct check_ctx *c, struct check_result *r);
 

@@ -181,7 +181,7 @@ int check_load_tasks(struct check_ctx *c)
 }
 
 /* Grow the result array by one, initialised with its id and an empty evidence object. */
-static struct check_result *report_add(struct check_report *r, const struct check_def *d)
+struct check_result *check_report_add(struct check_report *r, const char *id, bool live)
 {
 	struct check_result *res;
 
@@ -196,8 +196,8 @@ static struct check_result *report_add(struct check_report *r, const struct chec
 	}
 	res = &r->results[r->n++];
 	memset(res, 0, sizeof(*res));
-	snprintf(res->id, sizeof(res->id), "%s", d->id);
-	res->live = d->live;
+	snprintf(res->id, sizeof(res->id), "%s", id);
+	res->live = live;
 	res->evidence = json_object_new_object();
 	return res;
 }
@@ -233,7 +233,7 @@ static int check_run_defs(struct check_ctx *c, const struct check_def *defs, str
 	for (const struct check_def *d = defs; d->id; d++) {
 		if (d->live && c->o->sample_seconds <= 0)
 			continue;
-		res = report_add(r, d);
+		res = check_report_add(r, d->id, d->live);
 		if (!res || !res->evidence)
 			return tl_err_set(e, ENOMEM, "out of memory for check results");
 		d->fn(c, res);
@@ -274,6 +274,8 @@ int check_run(const struct tl_facts *f, const struct tl_path *p, const struct ch
 	deferral_assess(f, &r->isolated, &c.deferral);
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]) && rc == 0; i++)
 		rc = check_run_defs(&c, groups[i], r, e);
+	if (rc == 0 && o->latency_seconds > 0)
+		rc = check_run_latency(&c, r, e);
 	check_ctx_fini(&c);
 	if (rc < 0)
 		check_report_free(r);

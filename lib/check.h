@@ -40,6 +40,9 @@ struct check_options {
 	const struct cpuset *conf_cpus; /* isolated_cpus from the config, or NULL */
 	int sample_seconds;		/* --sample, 0 = no live checks */
 	const double *thresholds;	/* events/s per CPU indexed by enum tl_source (conf.h), or NULL for defaults */
+	int latency_seconds;		/* --latency: run oslat this long, 0 = not */
+	double latency_max_us;		/* latency.max_us from the config (0 = default 20) */
+	bool latency_force;		/* --force: measure CPUs a workload occupies too */
 };
 
 int check_run(const struct tl_facts *f, const struct tl_path *p, const struct check_options *o,

@@ -24,6 +24,8 @@ static void parse_monitor(const config_setting_t *s, struct tl_config *c,
 			  struct conf_problems *probs);
 static void parse_alerts(const config_setting_t *s, struct tl_config *c,
 			 struct conf_problems *probs);
+static void parse_latency(const config_setting_t *s, struct tl_config *c,
+			  struct conf_problems *probs);
 
 /* The housekeeping section is validated by hk-conf.c. */
 static void parse_housekeeping(const config_setting_t *s, struct tl_config *c,
@@ -42,6 +44,7 @@ static const struct {
 } conf_sections[] = {
 	{"monitor", parse_monitor},
 	{"alerts", parse_alerts},
+	{"latency", parse_latency},
 	{"housekeeping", parse_housekeeping},
 };
 
@@ -79,6 +82,7 @@ void conf_defaults(struct tl_config *c)
 	c->monitor.baseline_samples = 300;
 	c->monitor.baseline_factor = 4.0;
 	c->monitor.attribution = false;
+	c->latency.max_us = 20.0; /* oslat max per isolated CPU (check --latency) */
 	c->alerts.journal = true;
 	c->alerts.hook_timeout_ms = 5000;
 	c->alerts.hook_min_interval_s = 60;
@@ -341,6 +345,16 @@ static void parse_alerts(const config_setting_t *s, struct tl_config *c,
 					 "prometheus_textfile: must end in \".prom\" "
 					 "(node_exporter reads only those)");
 	}
+}
+
+static const char *const latency_keys[] = {"max_us", NULL};
+
+/* The latency group: the oslat threshold of check --latency and the latency verb. */
+static void parse_latency(const config_setting_t *s, struct tl_config *c,
+			  struct conf_problems *probs)
+{
+	conf_check_unknown(s, latency_keys, probs);
+	get_double(s, "max_us", 1.0, 1e6, &c->latency.max_us, probs);
 }
 
 /* "auto" or a cpulist, for isolated_cpus and housekeeping_cpus. */

@@ -54,11 +54,16 @@ struct conf_alerts {
 	char prometheus_textfile[PATH_MAX]; /* "" = off */
 };
 
+struct conf_latency {
+	double max_us; /* oslat max per isolated CPU, default 20, 1..1e6 */
+};
+
 struct tl_config {
 	char path[PATH_MAX]; /* the file loaded, "" when defaults */
 	struct conf_cpus isolated, housekeeping;
 	struct conf_monitor monitor;
 	struct conf_alerts alerts;
+	struct conf_latency latency;
 	struct hk_config hk; /* the housekeeping section (hk-conf.c) */
 };
 

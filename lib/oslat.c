@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,11 +182,27 @@ int oslat_find(char *out, size_t outsz, struct tl_err *e)
 			  "dnf install rt-tests)");
 }
 
+/*
+ * The caller pinned itself to housekeeping CPUs, and oslat only uses CPUs of
+ * its inherited affinity: widen the child's to the measured CPUs and main_cpu.
+ */
+static void allow_cpus(const struct cpuset *cpus, int main_cpu)
+{
+	struct cpuset all = *cpus;
+	cpu_set_t set;
+
+	cpuset_set(&all, main_cpu);
+	cpuset_to_glibc(&all, &set, sizeof(set));
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
 /* The child: stdout to a pipe-less file, so a chatty oslat cannot fill a pipe. */
-static void exec_oslat(const char *bin, const char *cpulist, int main_cpu, int seconds,
-		       const char *json, int outfd)
+static void exec_oslat(const char *bin, const struct cpuset *cpus, const char *cpulist,
+		       int main_cpu, int seconds, const char *json, int outfd)
 {
 	char dur[32], mainc[32], jarg[PATH_MAX + 8];
+
+	allow_cpus(cpus, main_cpu);
 
 	snprintf(dur, sizeof(dur), "%d", seconds);
 	snprintf(mainc, sizeof(mainc), "%d", main_cpu);
@@ -245,7 +262,7 @@ int oslat_run(const char *bin, const struct cpuset *cpus, int main_cpu, int seco
 	}
 	pid = fork();
 	if (pid == 0)
-		exec_oslat(bin, list, main_cpu, seconds, json, outfd);
+		exec_oslat(bin, cpus, list, main_cpu, seconds, json, outfd);
 	close(outfd);
 	if (pid < 0) {
 		rc = tl_err_sys(e, errno, "cannot fork");
