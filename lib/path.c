@@ -42,10 +42,86 @@ static const char *path_rel(const char *path)
 	return *path ? path : ".";
 }
 
+#define PATH_MAX_LINKS 40
+
+/*
+ * Resolve rel inside the root one component at a time, the way
+ * RESOLVE_IN_ROOT does: an absolute symlink restarts at the root and ".."
+ * never climbs above it. Used where openat2 is missing (kernels before 5.6,
+ * valgrind). Fills out with the confined path relative to the root.
+ */
+int tl_path_resolve_in_root(const struct tl_path *p, const char *rel, char *out, size_t outsz)
+{
+	char todo[PATH_MAX], link[PATH_MAX], comp[NAME_MAX + 1];
+	size_t olen = 0;
+	int links = 0;
+
+	snprintf(todo, sizeof(todo), "%s", rel);
+	out[0] = '\0';
+	while (todo[0]) {
+		char *s = todo, *slash;
+		size_t clen;
+		ssize_t n;
+
+		while (*s == '/')
+			s++;
+		slash = strchr(s, '/');
+		clen = slash ? (size_t)(slash - s) : strlen(s);
+		if (clen > NAME_MAX)
+			return -ENAMETOOLONG;
+		memcpy(comp, s, clen);
+		comp[clen] = '\0';
+		memmove(todo, s + clen, strlen(s + clen) + 1);
+		if (!clen || !strcmp(comp, "."))
+			continue;
+		if (!strcmp(comp, "..")) {
+			char *up = strrchr(out, '/');
+
+			olen = up ? (size_t)(up - out) : 0;
+			out[olen] = '\0';
+			continue;
+		}
+		if (olen + clen + 2 > outsz)
+			return -ENAMETOOLONG;
+		olen += (size_t)snprintf(out + olen, outsz - olen, "%s%s", olen ? "/" : "", comp);
+		n = readlinkat(p->rootfd, out, link, sizeof(link) - 1);
+		if (n < 0)
+			continue; /* not a symlink (or absent: the final open reports it) */
+		if (++links > PATH_MAX_LINKS)
+			return -ELOOP;
+		link[n] = '\0';
+		/* Drop the link's own name, then splice its target before what is left. */
+		{
+			char *up = strrchr(out, '/');
+
+			olen = (link[0] == '/' || !up) ? 0 : (size_t)(up - out);
+			out[olen] = '\0';
+		}
+		if (strlen(link) + strlen(todo) + 2 > sizeof(todo))
+			return -ENAMETOOLONG;
+		memmove(todo + n + 1, todo, strlen(todo) + 1);
+		memcpy(todo, link, (size_t)n);
+		todo[n] = '/';
+	}
+	if (!out[0])
+		snprintf(out, outsz, ".");
+	return 0;
+}
+
+static int path_open_walk(const struct tl_path *p, const char *rel, int flags)
+{
+	char resolved[PATH_MAX];
+	int r = tl_path_resolve_in_root(p, rel, resolved, sizeof(resolved));
+
+	if (r < 0)
+		return r;
+	r = openat(p->rootfd, resolved, flags | O_NOFOLLOW);
+	return r < 0 ? -errno : r;
+}
+
 /*
  * Under a sysroot, confine resolution to the root: a dump may hold absolute
- * symlinks (or hostile ones), and they must resolve inside it. Kernels before
- * 5.6 lack openat2; there we refuse symlinks in the last component at least.
+ * symlinks (or hostile ones), and they must resolve inside it.
  */
 static int path_open_confined(const struct tl_path *p, const char *rel, int flags)
 {
@@ -57,7 +133,7 @@ static int path_open_confined(const struct tl_path *p, const char *rel, int flag
 
 	fd = syscall(SYS_openat2, p->rootfd, rel, &how, sizeof(how));
 	if (fd < 0 && errno == ENOSYS)
-		fd = openat(p->rootfd, rel, flags | O_NOFOLLOW);
+		return path_open_walk(p, rel, flags);
 	return fd < 0 ? -errno : (int)fd;
 }
 
@@ -119,8 +195,7 @@ static int read_all(int fd, struct tl_buf *b)
 	return 0;
 }
 
-int tl_path_read_buf(const struct tl_path *p, const char *path, struct tl_buf *b,
-		     struct tl_err *e)
+int tl_path_read_buf(const struct tl_path *p, const char *path, struct tl_buf *b, struct tl_err *e)
 {
 	int fd, r;
 

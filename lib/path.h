@@ -56,6 +56,12 @@ int tl_path_read_cpulist(const struct tl_path *p, const char *path, struct cpuse
 /* Write a string (one write(2)); the kernel's errno (EIO, EINVAL...) is returned as-is. */
 int tl_path_write(const struct tl_path *p, const char *path, const char *val, struct tl_err *e);
 
+/*
+ * Resolve rel (relative to the root) component by component, confined to the
+ * root as RESOLVE_IN_ROOT does; the fallback where openat2 is unavailable.
+ */
+int tl_path_resolve_in_root(const struct tl_path *p, const char *rel, char *out, size_t outsz);
+
 /* Join the root and a live path for messages and for tools that need a plain path. */
 void tl_path_join(const struct tl_path *p, const char *path, char *out, size_t outsz);
 

@@ -16,7 +16,8 @@
 #include "err.h"
 #include "path.h"
 
-#define PROC_COMM_MAX 16
+/* 64: kworkers show "kworker/3:0-events" in stat, longer than TASK_COMM_LEN */
+#define PROC_COMM_MAX 64
 
 /* From include/linux/sched.h: stable ABI in /proc/<pid>/stat field 9. */
 #define TL_PF_KTHREAD 0x00200000u

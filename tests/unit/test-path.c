@@ -84,7 +84,7 @@ static void test_read_line(void **state)
 static void test_read_buf_reuse(void **state)
 {
 	struct fixture *fx = *state;
-	struct tl_buf b = { 0 };
+	struct tl_buf b = {0};
 	struct tl_err e;
 	size_t grows;
 
@@ -113,7 +113,7 @@ static void test_read_numbers_and_lists(void **state)
 static void test_missing_file(void **state)
 {
 	struct fixture *fx = *state;
-	struct tl_err e = { 0 };
+	struct tl_err e = {0};
 	char line[16];
 
 	assert_int_equal(tl_path_read_line(&fx->p, "/proc/nope", line, sizeof(line), &e), -ENOENT);
@@ -132,6 +132,22 @@ static void test_symlinks_stay_inside(void **state)
 	assert_string_equal(line, "outside");
 	/* /etc/hostname exists on the host but not in the dump. */
 	assert_true(tl_path_read_line(&fx->p, "/proc/climb", line, sizeof(line), &e) < 0);
+}
+
+static void test_resolve_walk(void **state)
+{
+	struct fixture *fx = *state;
+	char out[256];
+
+	assert_int_equal(tl_path_resolve_in_root(&fx->p, "proc/abs", out, sizeof(out)), 0);
+	assert_string_equal(out, "secret");
+	assert_int_equal(tl_path_resolve_in_root(&fx->p, "proc/climb", out, sizeof(out)), 0);
+	assert_string_equal(out, "etc/hostname");
+	assert_int_equal(tl_path_resolve_in_root(&fx->p, "../../proc/./cmdline", out, sizeof(out)),
+			 0);
+	assert_string_equal(out, "proc/cmdline");
+	assert_int_equal(tl_path_resolve_in_root(&fx->p, "", out, sizeof(out)), 0);
+	assert_string_equal(out, ".");
 }
 
 static void test_write(void **state)
@@ -163,6 +179,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_read_numbers_and_lists, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_symlinks_stay_inside, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resolve_walk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_join, setup, teardown),
 	};
