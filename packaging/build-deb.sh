@@ -1,27 +1,31 @@
 #!/bin/bash
 # packaging/build-deb.sh - build the tlbiso .deb from the dist tarball.
 #
-# Usage: packaging/build-deb.sh [--builddir DIR] [--outdir DIR] [--no-lintian] [TARBALL]
+# Usage: packaging/build-deb.sh [--builddir DIR] [--outdir DIR] [--no-lintian] [--nocheck] [TARBALL]
 #
 # Without TARBALL, runs "make dist" in the build directory (default _build,
 # configured if needed). The tarball is unpacked in a scratch directory,
 # packaging/debian is copied to debian/, and dpkg-buildpackage -us -uc -b runs
 # there, so the package is built exactly from what "make dist" ships. The .deb
 # and .changes land in OUTDIR (default BUILDDIR/packaging). lintian runs last
-# and fails the script on an error; warnings are printed.
+# and fails the script on an error; warnings are printed. --nocheck skips the
+# package's own "make check" (DEB_BUILD_OPTIONS=nocheck), for callers that
+# have just run it.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 builddir=$top/_build
 outdir=
 lintian=1
+nocheck=0
 tarball=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--builddir) builddir=$2; shift 2 ;;
 	--outdir) outdir=$2; shift 2 ;;
 	--no-lintian) lintian=0; shift ;;
-	-h | --help) sed -n '2,12s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	--nocheck) nocheck=1; shift ;;
+	-h | --help) sed -n '2,15s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	-*) echo "$0: unknown option $1 (try --help)" >&2; exit 2 ;;
 	*) tarball=$1; shift ;;
 	esac
@@ -67,7 +71,9 @@ clver=$(cd "$src" && dpkg-parsechangelog -S Version)
 	{ echo "$0: debian/changelog says $clver, the tarball is $ver" >&2; exit 1; }
 
 log "dpkg-buildpackage -us -uc -b in $src"
-(cd "$src" && dpkg-buildpackage -us -uc -b) >"$work/build.log" 2>&1 ||
+profile=()
+[ "$nocheck" = 1 ] && export DEB_BUILD_OPTIONS="${DEB_BUILD_OPTIONS:-} nocheck" && profile=(-Pnocheck)
+(cd "$src" && dpkg-buildpackage -us -uc -b "${profile[@]}") >"$work/build.log" 2>&1 ||
 	{ tail -n 60 "$work/build.log" >&2; echo "$0: dpkg-buildpackage failed" >&2; exit 1; }
 mkdir -p "$outdir"
 cp "$work"/*.deb "$work"/*.changes "$work"/*.buildinfo "$outdir"/
