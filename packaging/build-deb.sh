@@ -73,7 +73,7 @@ clver=$(cd "$src" && dpkg-parsechangelog -S Version)
 log "dpkg-buildpackage -us -uc -b in $src"
 profile=()
 [ "$nocheck" = 1 ] && export DEB_BUILD_OPTIONS="${DEB_BUILD_OPTIONS:-} nocheck" && profile=(-Pnocheck)
-(cd "$src" && dpkg-buildpackage -us -uc -b "${profile[@]}") >"$work/build.log" 2>&1 ||
+(cd "$src" && dpkg-buildpackage -us -uc -b -J"$(nproc)" "${profile[@]}") >"$work/build.log" 2>&1 ||
 	{ tail -n 60 "$work/build.log" >&2; echo "$0: dpkg-buildpackage failed" >&2; exit 1; }
 mkdir -p "$outdir"
 cp "$work"/*.deb "$work"/*.changes "$work"/*.buildinfo "$outdir"/

@@ -1,19 +1,28 @@
 #!/bin/bash
 # scenario.sh - tlbiso through the real system: the installed .deb, systemd,
-# the journal and apt. Runs as tlbiso-e2e.service after multi-user.target.
+# the journal and apt. Runs as scenario.service after multi-user.target.
 #
 # Protocol on ttyS1 (read by tests/vm/systemd/run): "TAP ok - ...",
 # "TAP not ok - ...", "TAP # ..." and "DONE" before the power-off. A step
 # that the installed daemon cannot do yet is an "ok ... # SKIP reason".
 set -u
 exec 3>/dev/ttyS1
-GEN=/usr/local/libexec/tlbiso-e2e
+GEN=/usr/local/libexec/vm-e2e
 CONF=/etc/tlbiso/tlbiso.conf
 
 ok() { echo "TAP ok - $*" >&3; }
 not_ok() { echo "TAP not ok - $*" >&3; }
 skip() { echo "TAP ok - $1 # SKIP $2" >&3; }
 diag() { echo "TAP # $*" >&3; }
+# timed NAME FUNC ARGS...: run one step and say how long it took (uptime).
+timed() {
+	local t0 rc
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	"${@:2}"
+	rc=$?
+	diag "step $1: $(awk -v a="$t0" '{printf "%.1f", $1 - a}' /proc/uptime) s"
+	return $rc
+}
 check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
 
 # wait_for SECONDS CMD...: poll until CMD succeeds; 1 on timeout.
@@ -72,32 +81,35 @@ step_boot() {
 # namespace with a stand-in process (works before the daemon lands): the
 # whitelisted knobs are writable, the others are not.
 step_sandbox() {
-	local d=/run/systemd/system/tlbiso-sandbox.service pid f
-	sed -e 's|^ExecStart=.*|ExecStart=/bin/sleep 600|' -e 's|^Type=notify|Type=simple|' \
-		-e '/^WatchdogSec=/d' -e '/^ExecReload=/d' /lib/systemd/system/tlbiso.service >"$d"
-	systemctl daemon-reload
-	if ! systemctl start tlbiso-sandbox; then
+	local pid f
+	# sandbox-probe.service: the installed tlbiso.service with ExecStart=
+	# replaced by a sleep, made at image build time (run's st_image_build).
+	if ! systemctl start sandbox-probe; then
 		not_ok "tlbiso.service's sandbox can be set up by systemd"
-		journalctl -b -u tlbiso-sandbox --no-pager | tail -n 5 | sed 's/^/TAP #   /' >&3
+		journalctl -b -u sandbox-probe --no-pager | tail -n 5 | sed 's/^/TAP #   /' >&3
 		return
 	fi
 	ok "tlbiso.service's sandbox can be set up by systemd"
-	pid=$(systemctl show -p MainPID --value tlbiso-sandbox)
+	pid=$(systemctl show -p MainPID --value sandbox-probe)
 	# Writing a file's own value back changes nothing but proves write access.
-	rewrite() { nsenter -t "$pid" -m sh -c "cat '$1' > '$1'" 2>/dev/null; }
+	rewrite() {
+		local err
+		err=$(nsenter -t "$pid" -m sh -c "v=\$(cat '$1') && echo \"\$v\" > '$1'" 2>&1) && return 0
+		diag "  $err; mount: $(nsenter -t "$pid" -m findmnt -n -o TARGET,OPTIONS -T "$1" | tr -s ' ')"
+		return 1
+	}
 	for f in /proc/sys/vm/stat_interval /proc/sys/kernel/watchdog_cpumask \
 		/sys/devices/virtual/workqueue/cpumask /proc/irq/default_smp_affinity; do
 		[ -e "$f" ] || continue
 		check "sandbox: $f is writable" rewrite "$f"
 	done
-	for f in /proc/sys/vm/swappiness /proc/sys/kernel/hostname /etc/hostname; do
-		check "sandbox: $f is read-only" bash -c "! nsenter -t $pid -m sh -c \"cat '$f' > '$f'\" 2>/dev/null"
+	for f in /proc/sys/vm/swappiness /proc/sys/kernel/hostname /sys/kernel/mm/ksm/run /etc/hostname; do
+		check "sandbox: $f is read-only" \
+			bash -c "! nsenter -t $pid -m sh -c 'v=\$(cat $f) && echo \"\$v\" > $f' 2>/dev/null"
 	done
 	check "sandbox: capability bounding set is CAP_SYS_NICE only" \
 		bash -c "[ \"\$(awk '/^CapBnd/ {print \$2}' /proc/$pid/status)\" = 0000000000800000 ]"
-	systemctl stop tlbiso-sandbox
-	rm -f "$d"
-	systemctl daemon-reload
+	systemctl stop sandbox-probe
 }
 
 step_start() {
@@ -214,14 +226,13 @@ step_stop() {
 
 step_purge() {
 	local left
-	DEBIAN_FRONTEND=noninteractive apt-get purge -y tlbiso >/tmp/purge.log 2>&1
+	DEBIAN_FRONTEND=noninteractive timed apt-get-purge apt-get purge -y tlbiso >/tmp/purge.log 2>&1
 	check "apt-get purge tlbiso succeeds" test $? -eq 0
-	systemctl daemon-reload
+	timed daemon-reload systemctl daemon-reload
 	check "no tlbiso unit is left" bash -c '! systemctl list-unit-files "tlbiso*" --no-legend | grep -q .'
 	check "no tlbisod process is left" bash -c '! pgrep -x tlbisod'
-	left=$(find / -xdev \( -path /proc -o -path /sys -o -path /usr/local/libexec/tlbiso-e2e \) \
-		-prune -o \( -name '*tlbiso*' ! -name 'tlbiso-e2e*' \) -print 2>/dev/null)
-	left="$left$(find /run -name '*tlbiso*' ! -name 'tlbiso-e2e*' 2>/dev/null)"
+	left=$(find / -xdev \( -path /proc -o -path /sys \) -prune -o -name '*tlbiso*' -print 2>/dev/null)
+	left="$left$(find /run -name '*tlbiso*' 2>/dev/null)"
 	if [ -z "$left" ]; then
 		ok "apt-get purge leaves no file, unit or socket behind"
 	else
@@ -233,8 +244,11 @@ step_purge() {
 main() {
 	local hk=0 before
 	echo "UP $(cut -d' ' -f1 /proc/uptime)s uptime" >&3
-	step_boot
-	step_sandbox
+	# Where the boot went: the widest gaps between journal lines.
+	journalctl -b -o short-monotonic --no-pager 2>/dev/null |
+		awk -F'[][]' '{ t = $2 + 0; if (t - p > 3) printf "TAP #   boot gap %.1f s before: %s\n", t - p, substr($0, 1, 110); p = t }' >&3
+	timed boot step_boot
+	timed sandbox step_sandbox
 	before=$(mktemp)
 	hk_values >"$before"
 	if daemon_real && conf_accepts 'housekeeping = { apply = true; };'; then
@@ -245,12 +259,12 @@ main() {
 	if daemon_real && conf_accepts 'monitor = { interval_ms = 500; };'; then
 		printf 'monitor = { interval_ms = 500; };\n' >>"$CONF"
 	fi
-	if step_start; then
-		step_status
-		step_alert
-		step_reload
-		step_crash "$hk"
-		step_stop "$hk" "$before"
+	if timed start step_start; then
+		timed status step_status
+		timed alert step_alert
+		timed reload step_reload
+		timed crash step_crash "$hk"
+		timed stop step_stop "$hk" "$before"
 	else
 		for s in "tlbisoctl status answers" "generators raise an alert in the journal" \
 			"reload with a broken config leaves tlbiso active" \
@@ -260,7 +274,7 @@ main() {
 		done
 		systemctl disable --now tlbiso >/dev/null 2>&1
 	fi
-	step_purge
+	timed purge step_purge
 	echo "DONE" >&3
 	systemctl --no-block poweroff
 }
