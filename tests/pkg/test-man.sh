@@ -64,5 +64,18 @@ for key in isolated_cpus housekeeping_cpus interval_ms window thresholds clear_a
 	check "tlbiso.conf(5) documents $key" grep -Eq "^ +$key( |$)" "$tmp/conf.txt"
 done
 
+# The journal MESSAGE_IDs tlbisod(8) lists are the ones the daemon logs.
+ids_match() {
+	grep -oE '"[0-9a-f]{32}"' "$srcdir/lib/alert-ids.h" | tr -d '"' | sort -u >"$tmp/code.ids"
+	grep -oE '^[0-9a-f]{32}$' "$man/tlbisod.8" | sort -u >"$tmp/man.ids"
+	diff "$tmp/code.ids" "$tmp/man.ids" | sed 's/^/# /'
+	cmp -s "$tmp/code.ids" "$tmp/man.ids"
+}
+if [ -f "$srcdir/lib/alert-ids.h" ]; then
+	check "tlbisod(8) lists exactly the MESSAGE_IDs of lib/alert-ids.h" ids_match
+else
+	n=$((n + 1)); echo "ok $n # SKIP lib/alert-ids.h not in this tree yet"
+fi
+
 echo "1..$n"
 exit $fail
