@@ -13,6 +13,11 @@
 #include "verbs.h"
 
 static const struct verb verbs[] = {
+	{ "check", verb_check, "verify the isolation of this node (or of a snapshot)" },
+	{ "interrupts", verb_interrupts, "print /proc/interrupts as tlbiso parses it" },
+	{ "snapshot", verb_snapshot, "copy the files tlbiso reads into a directory" },
+	{ "status", verb_status, "show tlbisod's state, rates and alerts" },
+	{ "reload", verb_reload, "make tlbisod reread its configuration" },
 	{ NULL, NULL, NULL },
 };
 

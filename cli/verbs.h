@@ -29,8 +29,22 @@ struct verb {
 	const char *summary; /* one line for the usage text */
 };
 
+/* The verbs, each in cli/verb-<name>.c. */
+int verb_check(struct verb_ctx *ctx, int argc, char **argv);
+int verb_interrupts(struct verb_ctx *ctx, int argc, char **argv);
+int verb_snapshot(struct verb_ctx *ctx, int argc, char **argv);
+
 /* Print "tlbisoctl VERB: try 'tlbisoctl VERB --help'." on stderr; returns TL_EXIT_USAGE. */
 int verb_usage_error(const struct verb_ctx *ctx, const char *verb, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Verbs talking to tlbisod (cli/verb-status.c, cli/verb-reload.c). */
+int verb_status(struct verb_ctx *ctx, int argc, char **argv);
+int verb_reload(struct verb_ctx *ctx, int argc, char **argv);
+
+struct tl_err;
+/* Explain a failed control-socket call (not running, not allowed); returns TL_EXIT_CANNOT_RUN. */
+int verb_ctl_call_error(const struct verb_ctx *ctx, const char *runtime_dir,
+			const struct tl_err *e, int code);
 
 #endif

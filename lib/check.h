@@ -22,8 +22,8 @@ struct check_result {
 	char id[48];
 	enum check_status status;
 	bool live;		 /* depends on the running system (sampling), skipped on a dump */
-	char summary[256];
-	char remedy[512];	 /* "" when nothing to do */
+	char summary[512];
+	char remedy[768];	 /* "" when nothing to do */
 	json_object *evidence;	 /* owned */
 };
 
@@ -39,11 +39,15 @@ struct check_options {
 	const struct cpuset *cpus;	/* --cpus, or NULL */
 	const struct cpuset *conf_cpus; /* isolated_cpus from the config, or NULL */
 	int sample_seconds;		/* --sample, 0 = no live checks */
+	const double *thresholds;	/* events/s per CPU indexed by enum tl_source (conf.h), or NULL for defaults */
 };
 
 int check_run(const struct tl_facts *f, const struct tl_path *p, const struct check_options *o,
 	      struct check_report *r, struct tl_err *e);
 void check_report_free(struct check_report *r);
+
+/* The result with this id, or NULL (tests and the daemon's verdict use it). */
+const struct check_result *check_report_find(const struct check_report *r, const char *id);
 
 /* Exit status of `tlbisoctl check`: 0 no fail, 1 a fail. (2 usage/config, 3 could not run.) */
 int check_report_exit(const struct check_report *r);

@@ -8,6 +8,7 @@
 #ifndef TLBISO_CONF_H
 #define TLBISO_CONF_H
 
+#include <libconfig.h>
 #include <limits.h>
 #include <stdbool.h>
 
@@ -30,30 +31,30 @@ enum tl_source {
 const char *tl_source_name(enum tl_source s); /* "TLB", "CAL", ... "IRQ" */
 
 struct conf_cpus {
-	bool automatic;	    /* "auto": from nohz_full, then isolated */
-	struct cpuset set;  /* when !automatic */
+	bool automatic;	   /* "auto": from nohz_full, then isolated */
+	struct cpuset set; /* when !automatic */
 };
 
 struct conf_monitor {
-	int interval_ms;		/* default 1000, 50..60000 */
-	int window;			/* samples in the rate window, default 5 */
-	double threshold[SRC_COUNT];	/* events/s per CPU */
-	int clear_after;		/* quiet samples before an alert clears, default 5 */
-	int baseline_samples;		/* samples to learn the baseline, default 300 */
-	double baseline_factor;		/* regression when rate > factor * baseline, default 4 */
-	bool attribution;		/* arm tracepoints (issue: attribution) */
+	int interval_ms;	     /* default 1000, 50..60000 */
+	int window;		     /* samples in the rate window, default 5 */
+	double threshold[SRC_COUNT]; /* events/s per CPU */
+	int clear_after;	     /* quiet samples before an alert clears, default 5 */
+	int baseline_samples;	     /* samples to learn the baseline, default 300 */
+	double baseline_factor;	     /* regression when rate > factor * baseline, default 4 */
+	bool attribution;	     /* arm tracepoints (issue: attribution) */
 };
 
 struct conf_alerts {
-	bool journal;			/* default true */
-	char hook[PATH_MAX];		/* "" = none */
-	int hook_timeout_ms;		/* default 5000 */
-	int hook_min_interval_s;	/* rate limit, default 60 */
+	bool journal;			    /* default true */
+	char hook[PATH_MAX];		    /* "" = none */
+	int hook_timeout_ms;		    /* default 5000 */
+	int hook_min_interval_s;	    /* rate limit, default 60 */
 	char prometheus_textfile[PATH_MAX]; /* "" = off */
 };
 
 struct tl_config {
-	char path[PATH_MAX];	/* the file loaded, "" when defaults */
+	char path[PATH_MAX]; /* the file loaded, "" when defaults */
 	struct conf_cpus isolated, housekeeping;
 	struct conf_monitor monitor;
 	struct conf_alerts alerts;
@@ -65,10 +66,31 @@ struct conf_problem {
 	char msg[256];
 };
 
+#define CONF_PROBLEMS_MAX 32
+
 struct conf_problems {
 	int n;
-	struct conf_problem items[32];
+	int dropped; /* problems beyond CONF_PROBLEMS_MAX, counted only */
+	struct conf_problem items[CONF_PROBLEMS_MAX];
 };
+
+/*
+ * Extension point for later sections ("housekeeping", "workloads"): a parser
+ * for one top-level group. It validates s, records every problem with the
+ * setting's line (conf_problem_add), and fills its part of c. c is a scratch
+ * copy: it becomes the live config only when no problem was recorded.
+ * Register it in the section table at the top of conf.c.
+ */
+typedef void conf_section_fn(const config_setting_t *s, struct tl_config *c,
+			     struct conf_problems *probs);
+
+/* Record one problem (at most CONF_PROBLEMS_MAX are kept, the rest are counted). */
+void conf_problem_add(struct conf_problems *probs, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Report names in group s that are not in known (NULL-terminated), with a "did you mean". */
+void conf_check_unknown(const config_setting_t *s, const char *const *known,
+			struct conf_problems *probs);
 
 void conf_defaults(struct tl_config *c);
 

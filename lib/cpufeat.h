@@ -30,7 +30,7 @@ struct cpuid_regs {
 struct cpuid_source {
 	/* 0, -ENOENT when the leaf is not known (sysroot without it), other -errno */
 	int (*cpuid)(void *ctx, uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out);
-	/* 0, -EACCES when not root, -ENOENT when no msr device, other -errno */
+	/* 0, -EACCES when not root, -ENODEV when no msr driver, -ENOENT not in a dump, other -errno */
 	int (*rdmsr)(void *ctx, uint32_t msr, uint64_t *out);
 	void *ctx;
 };
@@ -52,7 +52,10 @@ struct cpu_features {
 	char rar_reason[128];	/* why rar is unknown ("not root", "msr module not loaded") */
 };
 
-/* Gather the features; unknown values are not errors. */
+/*
+ * Gather the features; unknown values are not errors. An unreadable
+ * /proc/cpuinfo is returned as an error, with the CPUID facts filled anyway.
+ */
 int cpufeat_read(struct cpu_features *f, const struct tl_path *p, const struct cpuid_source *src,
 		 struct tl_err *e);
 

@@ -25,6 +25,10 @@ struct tl_facts {
 	bool has_sysfs_nohz_full, has_sysfs_isolated;
 	struct cpuset sysfs_nohz_full;	/* /sys/devices/system/cpu/nohz_full */
 	struct cpuset sysfs_isolated;	/* /sys/devices/system/cpu/isolated */
+	/* Why a part is unknown, "" when it was read: shown as evidence by check. */
+	char kconfig_error[TL_ERR_MSG_MAX];
+	char cpu_error[TL_ERR_MSG_MAX];
+	char topo_error[TL_ERR_MSG_MAX];
 };
 
 /*
@@ -47,5 +51,14 @@ const char *isol_origin_name(enum isol_origin o);
 enum isol_origin facts_isolated_set(const struct tl_facts *f, const struct cpuset *explicit_set,
 				    enum isol_origin explicit_origin, struct cpuset *isolated,
 				    struct cpuset *housekeeping);
+
+/*
+ * Move the calling process to the housekeeping CPUs before it reads
+ * anything, so tlbiso itself never runs on an isolated CPU: online CPUs
+ * minus isolated (when given) or minus the kernel's nohz_full and isolated
+ * sets. Live systems only; does nothing when no CPU would be left.
+ */
+int facts_pin_housekeeping(const struct tl_path *p, const struct cpuset *isolated,
+			   struct tl_err *e);
 
 #endif

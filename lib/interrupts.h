@@ -10,6 +10,20 @@
  *
  * Steady state: parsing a file of the same shape as the previous sample
  * allocates nothing (the table and its buffers only grow).
+ *
+ * Row rules (decided here, see interrupts.c):
+ *  - a row with ncols counts is a per-CPU row;
+ *  - a row with exactly one count and nothing after it, when ncols > 1, is a
+ *    global row (the kernel prints ERR, MIS and arm's Err as "%*s: %10u\n");
+ *    on a one-CPU machine such a row is global only when named ERR, MIS or
+ *    Err, and its counts[0] holds the same value;
+ *  - any other count (0, or 2..ncols-1, or 1 followed by text) is an error
+ *    naming the line;
+ *  - a counter above 2^32-1, or digits glued to other characters, is an error;
+ *  - blank lines are skipped; "\r" counts as blank space (CRLF copies parse);
+ *  - the last line must end with a newline (the kernel always writes whole
+ *    lines; a file without one was cut short).
+ * On error the table is left empty (ncols = nrows = 0).
  */
 #ifndef TLBISO_INTERRUPTS_H
 #define TLBISO_INTERRUPTS_H
@@ -32,22 +46,30 @@ struct irq_row {
 	int occurrence;		 /* 0 for the first row of this name, 1 for a repeat (ppc LOC) */
 	bool global;		 /* one value for the whole system (ERR, MIS, Err) */
 	uint32_t global_value;	 /* when global */
-	uint32_t *counts;	 /* ncols values, indexed by column, when !global; points into the table */
-	const char *desc;	 /* description text after the counts, trimmed; points into raw */
-	size_t desc_len;
+	uint32_t *counts; /* ncols values, indexed by column, when !global; points into the table */
+	const char *desc; /* description text after the counts, trimmed; points into raw */
+	size_t desc_len;  /* desc is not NUL-terminated: print with "%.*s" */
+};
+
+/* Name index of a table: open addressing over the rows, rebuilt each parse. */
+struct irq_name_slot {
+	int first; /* first row with this name, -1 when the slot is free */
+	int last;  /* last row with this name (to number repeats) */
 };
 
 struct irq_table {
-	int ncols;		/* online CPUs in the header */
-	int *col_cpu;		/* ncols CPU ids, column -> CPU */
-	struct cpuset cpus;	/* the same ids as a set */
+	int ncols;	    /* online CPUs in the header */
+	int *col_cpu;	    /* ncols CPU ids, column -> CPU */
+	struct cpuset cpus; /* the same ids as a set */
 	int nrows;
 	struct irq_row *rows;
 	/* storage, reused between parses */
-	struct tl_buf raw;	/* the file text; desc pointers point into it */
-	uint32_t *counts;	/* nrows * ncols */
+	struct tl_buf raw; /* the file text; desc pointers point into it */
+	uint32_t *counts;  /* nrows * ncols */
 	size_t rows_cap, counts_cap, cols_cap;
-	size_t allocs;		/* allocations made so far (tests assert 0 growth in steady state) */
+	struct irq_name_slot *names; /* names_cap slots, a power of two */
+	size_t names_cap;
+	size_t allocs; /* allocations made so far (tests assert 0 growth in steady state) */
 };
 
 void irq_table_init(struct irq_table *t);
@@ -66,10 +88,14 @@ int irq_table_read(struct irq_table *t, const struct tl_path *p, struct tl_err *
 /* First row with this name ("TLB", "24"), or NULL. */
 const struct irq_row *irq_table_find(const struct irq_table *t, const char *name);
 
+/* The row with this name and occurrence (0 first, 1 the repeat), or NULL. */
+const struct irq_row *irq_table_find_nth(const struct irq_table *t, const char *name,
+					 int occurrence);
+
 /* Column of a CPU id, or -1 when the CPU is not in the table (offline). */
 int irq_table_col(const struct irq_table *t, int cpu);
 
-/* Count of a row for a CPU id; false when the CPU has no column. */
+/* Count of a row for a CPU id; false when the CPU has no column or the row is global. */
 bool irq_row_count(const struct irq_table *t, const struct irq_row *r, int cpu, uint32_t *out);
 
 /* Difference of two 32-bit kernel counters, correct across one wrap. */

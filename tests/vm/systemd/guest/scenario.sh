@@ -154,10 +154,11 @@ step_alert() {
 	if [ -n "$out" ]; then
 		ok "generators raise an alert in journalctl -u tlbiso -o json"
 		diag "$out"
+		local first=${out%%$'\n'*}
 		check "the alert's MESSAGE_ID is one tlbisod(8) documents" \
-			grep -qx "$(jq -r .MESSAGE_ID <<<"${out%%$'\n'*}")" "$GEN/message-ids"
+			grep -qx "$(jq -r .MESSAGE_ID <<<"$first")" "$GEN/message-ids"
 		check "the alert's TLBISO_CPU names isolated CPUs" \
-			bash -c "jq -r .TLBISO_CPU <<<'${out%%$'\n'*}' | grep -Eq '^[23]([-,][23])*\$'"
+			grep -Eqx '[23]([-,][23])*' <<<"$(jq -r .TLBISO_CPU <<<"$first")"
 	else
 		not_ok "generators raise an alert in journalctl -u tlbiso -o json"
 		journalctl -u tlbiso --since "$since" --no-pager | tail -n 8 | sed 's/^/TAP #   /' >&3
@@ -280,7 +281,9 @@ main() {
 	fi
 	timed purge step_purge
 	echo "DONE" >&3
-	systemctl --no-block poweroff
+	# Nothing left to keep: power off at once rather than stop every unit
+	# (a clean shutdown takes a minute under emulation).
+	systemctl --force --force poweroff
 }
 
 hk_values_ext() { hk_values; }

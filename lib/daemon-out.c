@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * What tlbisod tells the world after a sample: journal entries for alert
+ * events, the hook, and the Prometheus textfile. The loop calls these; they
+ * log their own failures, since they are the daemon's edge.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "alert-ids.h"
+#include "check.h"
+#include "daemon-out.h"
+#include "statefile.h"
+
+/* Journal priority of an alert event: raising follows severity, clearing is news. */
+static int event_prio(const struct alert_event *ev)
+{
+	if (!ev->raised)
+		return LOG_INFO;
+	switch (ev->a->severity) {
+	case SEV_CRITICAL:
+		return LOG_CRIT;
+	case SEV_WARNING:
+		return LOG_WARNING;
+	default:
+		return LOG_NOTICE;
+	}
+}
+
+/* The fields one alert event carries, in the journal and in the hook's environment. */
+struct event_text {
+	char cpus[256], rate[32], thr[32];
+};
+
+/* Format the CPUs, rate and threshold once for both outputs. */
+static void event_text(const struct alert *a, struct event_text *t)
+{
+	if (cpulist_format(&a->cpus, t->cpus, sizeof(t->cpus)) < 0)
+		snprintf(t->cpus, sizeof(t->cpus), "?");
+	snprintf(t->rate, sizeof(t->rate), "%.3f", a->rate);
+	snprintf(t->thr, sizeof(t->thr), "%.3f", a->threshold);
+}
+
+void tlbisod_log_event(const struct tlbisod *d, const struct alert_event *ev)
+{
+	const struct alert *a = ev->a;
+	char f[8][320];
+	const char *fields[9];
+	struct event_text t;
+
+	if (!d->conf.alerts.journal)
+		return;
+	event_text(a, &t);
+	snprintf(f[0], sizeof(f[0]), "MESSAGE_ID=%s", alert_message_ids[a->type]);
+	snprintf(f[1], sizeof(f[1]), "TLBISO_ALERT=%s", alert_type_name(a->type));
+	snprintf(f[2], sizeof(f[2]), "TLBISO_EVENT=%s", ev->raised ? "raised" : "cleared");
+	snprintf(f[3], sizeof(f[3]), "TLBISO_CPU=%s", t.cpus);
+	snprintf(f[4], sizeof(f[4]), "TLBISO_SOURCE=%s", alert_source_name(a->source));
+	snprintf(f[5], sizeof(f[5]), "TLBISO_RATE=%s", t.rate);
+	snprintf(f[6], sizeof(f[6]), "TLBISO_THRESHOLD=%s", t.thr);
+	snprintf(f[7], sizeof(f[7]), "TLBISO_SEVERITY=%s", alert_severity_name(a->severity));
+	for (int i = 0; i < 8; i++)
+		fields[i] = f[i];
+	fields[8] = NULL;
+	if (a->source == ALERT_SOURCE_STATE)
+		tl_log_fields(d->log, event_prio(ev), fields, "%s %s %s: %s",
+			      alert_severity_name(a->severity), alert_type_name(a->type),
+			      ev->raised ? "raised" : "cleared", a->remedy);
+	else if (ev->raised)
+		tl_log_fields(d->log, event_prio(ev), fields, "%s %s on CPU %s: %s %s/s > %s/s; %s",
+			      alert_severity_name(a->severity), alert_type_name(a->type),
+			      t.cpus[0] ? t.cpus : "-", alert_source_name(a->source), t.rate, t.thr,
+			      a->remedy);
+	else
+		tl_log_fields(d->log, event_prio(ev), fields, "cleared %s on CPU %s (%s)",
+			      alert_type_name(a->type), t.cpus[0] ? t.cpus : "-",
+			      alert_source_name(a->source));
+}
+
+/* The fixed environment of a hook run: PATH and the TLBISO_* variables, nothing inherited. */
+static void hook_env(const struct alert_event *ev, char (*buf)[384], char **envp)
+{
+	const struct alert *a = ev->a;
+	struct event_text t;
+	int n = 0;
+
+	event_text(a, &t);
+	snprintf(buf[n++], 384,
+		 "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	snprintf(buf[n++], 384, "TLBISO_EVENT=%s", ev->raised ? "raised" : "cleared");
+	snprintf(buf[n++], 384, "TLBISO_ALERT=%s", alert_type_name(a->type));
+	snprintf(buf[n++], 384, "TLBISO_SEVERITY=%s", alert_severity_name(a->severity));
+	snprintf(buf[n++], 384, "TLBISO_CPUS=%s", t.cpus);
+	snprintf(buf[n++], 384, "TLBISO_SOURCE=%s", alert_source_name(a->source));
+	snprintf(buf[n++], 384, "TLBISO_RATE=%s", t.rate);
+	snprintf(buf[n++], 384, "TLBISO_THRESHOLD=%s", t.thr);
+	snprintf(buf[n++], 384, "TLBISO_REMEDY=%s", a->remedy);
+	for (int i = 0; i < n; i++)
+		envp[i] = buf[i];
+	envp[n] = NULL;
+}
+
+/*
+ * Spawn path with execve semantics (no shell): default signal mask and
+ * dispositions (the daemon blocks its signals for signalfd), stdin from
+ * /dev/null, stdout and stderr inherited (the journal under systemd).
+ */
+static int spawn_hook(const char *path, char *const argv[], char *const envp[], pid_t *pid)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t none, all;
+	int r;
+
+	sigemptyset(&none);
+	sigfillset(&all);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	posix_spawnattr_init(&at);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setsigdefault(&at, &all);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+					      POSIX_SPAWN_SETSID);
+	r = posix_spawn(pid, path, &fa, &at, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	return -r;
+}
+
+/* Is a hook allowed now: none running, and the rate limit respected? */
+static bool hook_allowed(const struct tlbisod *d, uint64_t now_ns)
+{
+	uint64_t gap = (uint64_t)d->conf.alerts.hook_min_interval_s * 1000000000ull;
+
+	if (d->hook_pid > 0)
+		return false;
+	return !d->hook_ever || now_ns - d->hook_last_ns >= gap;
+}
+
+void tlbisod_run_hook(struct tlbisod *d, const struct alert_event *ev, uint64_t now_ns)
+{
+	char envbuf[12][384], *envp[12];
+	char *argv[3];
+	int r;
+
+	if (!d->conf.alerts.hook[0])
+		return;
+	if (!hook_allowed(d, now_ns)) {
+		d->hook_skipped++;
+		tl_log(d->log, LOG_NOTICE, "hook %s not run for %s %s: %s", d->conf.alerts.hook,
+		       ev->raised ? "raised" : "cleared", alert_type_name(ev->a->type),
+		       d->hook_pid > 0 ? "the previous run is still going" : "rate limit");
+		return;
+	}
+	hook_env(ev, envbuf, envp);
+	argv[0] = d->conf.alerts.hook;
+	argv[1] = (char *)(ev->raised ? "raised" : "cleared");
+	argv[2] = NULL;
+	r = spawn_hook(d->conf.alerts.hook, argv, envp, &d->hook_pid);
+	if (r < 0) {
+		d->hook_pid = -1;
+		tl_log(d->log, LOG_ERR, "hook %s: %s", d->conf.alerts.hook, strerror(-r));
+		return;
+	}
+	d->hook_ever = true;
+	d->hook_last_ns = now_ns;
+	d->hook_deadline_ns = now_ns + (uint64_t)d->conf.alerts.hook_timeout_ms * 1000000ull;
+	d->hook_pidfd = (int)syscall(SYS_pidfd_open, d->hook_pid, 0);
+}
+
+/* Append formatted text to the textfile buffer. */
+static __attribute__((format(printf, 2, 3))) int prom_add(struct tl_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		size_t room = b->cap > b->len ? b->cap - b->len : 0;
+
+		va_start(ap, fmt);
+		n = vsnprintf(b->data ? b->data + b->len : NULL, room, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return -EINVAL;
+		if ((size_t)n < room) {
+			b->len += (size_t)n;
+			return 0;
+		}
+		if (tl_buf_reserve(b, b->len + (size_t)n + 4096) < 0)
+			return -ENOMEM;
+	}
+}
+
+/* tlbiso_interrupts_total: counted deltas per isolated CPU and source since start. */
+static void prom_interrupts(const struct tlbisod *d, struct tl_buf *b)
+{
+	prom_add(b, "# HELP tlbiso_interrupts_total Interrupts counted on an isolated CPU since "
+		    "tlbisod started, by source.\n# TYPE tlbiso_interrupts_total counter\n");
+	for (int i = 0; d->mon_ready && i < d->mon.ncpus; i++)
+		for (int k = 0; k < SRC_COUNT; k++)
+			prom_add(b, "tlbiso_interrupts_total{cpu=\"%d\",source=\"%s\"} %llu\n",
+				 d->mon.cpus[i].cpu, tl_source_name(k),
+				 (unsigned long long)d->mon.cpus[i].total[k]);
+}
+
+/* tlbiso_alert_active: one series per type, so that rules can use == 1 without absent(). */
+static void prom_alerts(const struct tlbisod *d, struct tl_buf *b)
+{
+	prom_add(b, "# HELP tlbiso_alert_active Whether an alert of this type is active.\n"
+		    "# TYPE tlbiso_alert_active gauge\n");
+	for (int t = 0; t < AL_TYPE_COUNT; t++) {
+		int on = 0;
+
+		for (int i = 0; i < ALERT_SLOTS; i++)
+			on |= d->alerts.slot[i].active && (int)d->alerts.slot[i].type == t;
+		prom_add(b, "tlbiso_alert_active{type=\"%s\"} %d\n", alert_type_name(t), on);
+	}
+}
+
+/* tlbiso_check_status: the checks run at start; absent when they could not run. */
+static void prom_checks(const struct tlbisod *d, struct tl_buf *b)
+{
+	if (!d->nchecks)
+		return;
+	prom_add(b, "# HELP tlbiso_check_status Result of each tlbisoctl check when tlbisod "
+		    "started: 0 pass, 1 warn, 2 fail, 3 skip.\n# TYPE tlbiso_check_status gauge\n");
+	for (int i = 0; i < d->nchecks; i++)
+		prom_add(b, "tlbiso_check_status{id=\"%s\"} %d\n", d->checks[i].id,
+			 d->checks[i].status);
+}
+
+/* Render the whole textfile into d->prom (reused buffer). */
+static int prom_render(struct tlbisod *d)
+{
+	struct tl_buf *b = &d->prom;
+
+	b->len = 0;
+	if (tl_buf_reserve(b, 4096) < 0)
+		return -ENOMEM;
+	b->data[0] = '\0';
+	prom_interrupts(d, b);
+	prom_alerts(d, b);
+	prom_add(b,
+		 "# HELP tlbiso_deferral_expected Whether TLB-flush deferral should keep "
+		 "kernel-range flushes off the isolated CPUs.\n"
+		 "# TYPE tlbiso_deferral_expected gauge\ntlbiso_deferral_expected %d\n",
+		 d->deferral.expected ? 1 : 0);
+	prom_checks(d, b);
+	return prom_add(b,
+			"# HELP tlbiso_build_info tlbiso version.\n"
+			"# TYPE tlbiso_build_info gauge\ntlbiso_build_info{version=\"%s\"} 1\n",
+			PACKAGE_VERSION);
+}
+
+void tlbisod_write_textfile(struct tlbisod *d)
+{
+	struct tl_err e = {0};
+	int r;
+
+	if (!d->conf.alerts.prometheus_textfile[0])
+		return;
+	r = prom_render(d);
+	if (r == 0)
+		r = tl_write_atomic(d->conf.alerts.prometheus_textfile, d->prom.data, d->prom.len,
+				    0644, &e);
+	else
+		tl_err_set(&e, -r, "rendering the textfile: %s", strerror(-r));
+	if (r == 0) {
+		if (d->prom_error[0])
+			tl_log(d->log, LOG_INFO, "prometheus textfile written again");
+		d->prom_error[0] = '\0';
+		return;
+	}
+	/* Log a failure once, not every interval. */
+	if (strcmp(d->prom_error, e.msg))
+		tl_log(d->log, LOG_ERR, "prometheus textfile: %s", e.msg);
+	snprintf(d->prom_error, sizeof(d->prom_error), "%s", e.msg);
+}

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * make bench: tlbisod's cost on a 1024-CPU machine (a synthetic sysroot with
+ * about 300 rows in proc/interrupts, CPUs 4-1023 isolated).
+ *
+ *  1. In process: CPU time of one sample (read + parse + deltas + classify +
+ *     window + alert rules) and of one textfile write, and the allocations
+ *     the steady state makes.
+ *  2. The real daemon (daemon/tlbisod from the build directory) sampling
+ *     that sysroot every 50 ms: its CPU time per sample in steady state and
+ *     its resident memory (VmRSS, VmHWM).
+ *
+ * Targets: <= 1 ms per sample, <= 4 MiB RSS. Figures are printed, never asserted.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ctlproto.h"
+#include "daemon-out.h"
+#include "daemon.h"
+#include "gen-interrupts.h"
+
+#define NCPUS  1024
+#define ROUNDS 200
+
+/* This process's CPU time, in seconds. */
+static double cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Monotonic time for the sampler, in nanoseconds. */
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Write one file of the synthetic sysroot. */
+static int write_file(const char *dir, const char *rel, const char *text, size_t len)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	fwrite(text, 1, len, f);
+	return fclose(f) ? -errno : 0;
+}
+
+/* The files tlbisod reads at start, for a 1024-CPU machine with nohz_full=4-1023. */
+static int make_sysroot(const char *root, struct tl_buf *irq)
+{
+	static const char *const dirs[] = {
+		"proc", "proc/sys",    "proc/sys/kernel",    "proc/sys/kernel/random",
+		"sys",	"sys/devices", "sys/devices/system", "sys/devices/system/cpu"};
+	const char *cmdline = "root=/dev/sda nohz_full=4-1023 isolcpus=nohz,domain,4-1023\n";
+	int r = 0;
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		char p[PATH_MAX + 64];
+
+		snprintf(p, sizeof(p), "%s/%s", root, dirs[i]);
+		mkdir(p, 0755);
+	}
+	r |= write_file(root, "proc/interrupts", irq->data, irq->len);
+	r |= write_file(root, "proc/cmdline", cmdline, strlen(cmdline));
+	r |= write_file(root, "proc/sys/kernel/osrelease", "6.18.0-bench\n", 13);
+	r |= write_file(root, "proc/sys/kernel/random/boot_id", "bench\n", 6);
+	r |= write_file(root, "sys/devices/system/cpu/online", "0-1023\n", 7);
+	r |= write_file(root, "sys/devices/system/cpu/possible", "0-1023\n", 7);
+	r |= write_file(root, "sys/devices/system/cpu/nohz_full", "4-1023\n", 7);
+	return r;
+}
+
+/* Part 1: the library steps, timed in this process. */
+static int bench_in_process(const char *root, const char *prom)
+{
+	static struct tlbisod d;
+	struct tl_logger log;
+	struct alert_event ev[ALERT_SLOTS];
+	struct tl_err e = {0};
+	double t0, t_sample, t_prom, t_read;
+	size_t allocs;
+
+	tl_log_init(&log, "bench-daemon", false);
+	conf_defaults(&d.conf);
+	d.log = &log;
+	alert_engine_init(&d.alerts);
+	snprintf(d.conf.alerts.prometheus_textfile, sizeof(d.conf.alerts.prometheus_textfile), "%s",
+		 prom);
+	cpulist_parse("4-1023", &d.isolated, &e);
+	d.nohz = d.isolated;
+	if (tl_path_init(&d.path, root, &e) < 0 ||
+	    monitor_init(&d.mon, &d.isolated, &d.nohz, 5, 300, &e) < 0) {
+		fprintf(stderr, "bench-daemon: %s\n", e.msg);
+		return 1;
+	}
+	d.path_open = d.mon_ready = true;
+	for (int i = 0; i < 3; i++) /* warm up: buffers reach their size */
+		tlbisod_sample(&d, mono_ns(), time(NULL), ev, ALERT_SLOTS, &e);
+	tlbisod_write_textfile(&d);
+	allocs = monitor_allocs(&d.mon);
+	t0 = cpu_now();
+	for (int i = 0; i < ROUNDS; i++)
+		if (tlbisod_sample(&d, mono_ns(), time(NULL), ev, ALERT_SLOTS, &e) < 0) {
+			fprintf(stderr, "bench-daemon: %s\n", e.msg);
+			return 1;
+		}
+	t_sample = (cpu_now() - t0) / ROUNDS;
+	t0 = cpu_now();
+	for (int i = 0; i < ROUNDS; i++)
+		irq_table_read(&d.mon.tab[d.mon.cur == 0 ? 1 : 0], &d.path, &e);
+	t_read = (cpu_now() - t0) / ROUNDS;
+	t0 = cpu_now();
+	for (int i = 0; i < ROUNDS; i++)
+		tlbisod_write_textfile(&d);
+	t_prom = (cpu_now() - t0) / ROUNDS;
+	printf("in process, %d CPUs (%d watched), %zu bytes of /proc/interrupts, %d rows:\n",
+	       d.mon.tab[d.mon.cur].ncols, d.mon.ncpus, d.mon.tab[d.mon.cur].raw.len,
+	       d.mon.tab[d.mon.cur].nrows);
+	printf("  sample (read, parse, deltas, classify, window, alerts): %.3f ms CPU\n",
+	       t_sample * 1e3);
+	printf("    of which reading and parsing /proc/interrupts:          %.3f ms CPU\n",
+	       t_read * 1e3);
+	printf("  prometheus textfile (%zu bytes, atomic write):            %.3f ms CPU\n",
+	       d.prom.len, t_prom * 1e3);
+	printf("  allocations in %d steady-state samples: %zu\n", ROUNDS,
+	       monitor_allocs(&d.mon) - allocs);
+	tlbisod_free(&d);
+	return 0;
+}
+
+/* utime + stime of a process, in seconds. */
+static double proc_cpu(pid_t pid)
+{
+	char path[64], buf[2048], *p;
+	unsigned long ut = 0, st = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	p = strrchr(buf, ')');
+	if (!p ||
+	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* A "VmRSS:"-style line of /proc/PID/status, in KiB. */
+static long proc_kib(pid_t pid, const char *key)
+{
+	char path[64], line[256];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)))
+			sscanf(line + strlen(key), "%ld", &v);
+	fclose(f);
+	return v;
+}
+
+/* The daemon's sample count, over its socket. */
+static long daemon_samples(const char *rundir)
+{
+	json_object *reply = NULL, *st, *n;
+	struct tl_err e = {0};
+	long v = -1;
+
+	if (ctl_call(rundir, CTL_CMD_STATUS, 2000, &reply, &e) < 0)
+		return -1;
+	if (json_object_object_get_ex(reply, "status", &st) &&
+	    json_object_object_get_ex(st, "samples", &n))
+		v = json_object_get_int64(n);
+	json_object_put(reply);
+	return v;
+}
+
+/* Part 2: the real daemon on the sysroot, measured from outside. */
+static int bench_daemon(const char *root, const char *tmp)
+{
+	char conf[PATH_MAX], rundir[PATH_MAX], statedir[PATH_MAX], text[512];
+	long s1, s2;
+	double c1, c2;
+	pid_t pid;
+
+	snprintf(conf, sizeof(conf), "%s/tlbiso.conf", tmp);
+	snprintf(rundir, sizeof(rundir), "%s/run", tmp);
+	snprintf(statedir, sizeof(statedir), "%s/state", tmp);
+	snprintf(text, sizeof(text),
+		 "monitor = { interval_ms = 50; };\n"
+		 "alerts = { prometheus_textfile = \"%s/daemon.prom\"; };\n",
+		 tmp);
+	write_file(tmp, "tlbiso.conf", text, strlen(text));
+	if (access("daemon/tlbisod", X_OK) < 0) {
+		printf("real daemon: daemon/tlbisod not found here (run from the build "
+		       "directory)\n");
+		return 0;
+	}
+	pid = fork();
+	if (pid == 0) {
+		freopen("/dev/null", "w", stderr);
+		execl("daemon/tlbisod", "tlbisod", "--config", conf, "--sysroot", root,
+		      "--runtime-dir", rundir, "--state-dir", statedir, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 100 && daemon_samples(rundir) < 20; i++)
+		usleep(100000);
+	s1 = daemon_samples(rundir);
+	c1 = proc_cpu(pid);
+	sleep(4);
+	s2 = daemon_samples(rundir);
+	c2 = proc_cpu(pid);
+	printf("real daemon, interval 50 ms, textfile on:\n");
+	if (s1 < 0 || s2 <= s1)
+		printf("  could not read its sample counter\n");
+	else
+		printf("  %.3f ms CPU per sample in steady state (%ld samples, clock tick %ld "
+		       "Hz)\n",
+		       (c2 - c1) * 1e3 / (double)(s2 - s1), s2 - s1, sysconf(_SC_CLK_TCK));
+	printf("  VmRSS %ld KiB (anonymous %ld KiB, libraries and files %ld KiB), VmHWM %ld KiB\n",
+	       proc_kib(pid, "VmRSS:"), proc_kib(pid, "RssAnon:"), proc_kib(pid, "RssFile:"),
+	       proc_kib(pid, "VmHWM:"));
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	return 0;
+}
+
+int main(void)
+{
+	struct gen_irq_opts o = {.ncpus = NCPUS, .offline_cpu = -1, .nirqs = 280, .seed = 1};
+	struct tl_buf irq = {0};
+	char tmp[] = "/tmp/tlbiso-bench-XXXXXX", root[PATH_MAX], prom[PATH_MAX], cmd[PATH_MAX + 16];
+	int r;
+
+	if (!mkdtemp(tmp) || gen_interrupts(&irq, &o) < 0)
+		return 1;
+	snprintf(root, sizeof(root), "%s/sysroot", tmp);
+	snprintf(prom, sizeof(prom), "%s/tlbiso.prom", tmp);
+	mkdir(root, 0755);
+	if (make_sysroot(root, &irq) != 0) {
+		fprintf(stderr, "bench-daemon: cannot write the sysroot under %s\n", tmp);
+		return 1;
+	}
+	r = bench_in_process(root, prom);
+	if (r == 0)
+		r = bench_daemon(root, tmp);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	if (system(cmd) != 0)
+		fprintf(stderr, "bench-daemon: could not remove %s\n", tmp);
+	tl_buf_free(&irq);
+	printf("targets: <= 1 ms CPU per sample, <= 4096 KiB RSS\n");
+	return r;
+}

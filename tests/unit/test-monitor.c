@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The sampler and the classifier on synthetic /proc/interrupts sequences:
+ * wraps at 2^32, CPUs going offline and back, IRQs appearing, the broadcast
+ * pattern against a single CPU, a counter going backwards, baselines.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "monitor.h"
+
+#define SEC 1000000000ull
+
+/* Counters of one synthetic sample, indexed by CPU id (0..3). */
+struct sample {
+	int online[4]; /* 1 when the CPU has a column */
+	uint32_t loc[4], res[4], cal[4], tlb[4], iwi[4], irq24[4];
+	bool has_irq24;
+};
+
+static void add_row(char *buf, size_t *n, size_t cap, const char *name, const uint32_t *v,
+		    const struct sample *s, const char *desc)
+{
+	*n += snprintf(buf + *n, cap - *n, "%4s:", name);
+	for (int c = 0; c < 4; c++)
+		if (s->online[c])
+			*n += snprintf(buf + *n, cap - *n, " %10u", v[c]);
+	*n += snprintf(buf + *n, cap - *n, "   %s\n", desc);
+}
+
+/* Render a sample as the kernel would print it: only online CPUs have columns. */
+static size_t render(const struct sample *s, char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	n += snprintf(buf + n, cap - n, "    ");
+	for (int c = 0; c < 4; c++)
+		if (s->online[c])
+			n += snprintf(buf + n, cap - n, "       CPU%d", c);
+	n += snprintf(buf + n, cap - n, "\n");
+	if (s->has_irq24)
+		add_row(buf, &n, cap, "24", s->irq24, s, "PCI-MSI 512000-edge      eth0");
+	add_row(buf, &n, cap, "LOC", s->loc, s, "Local timer interrupts");
+	add_row(buf, &n, cap, "RES", s->res, s, "Rescheduling interrupts");
+	add_row(buf, &n, cap, "CAL", s->cal, s, "Function call interrupts");
+	add_row(buf, &n, cap, "TLB", s->tlb, s, "TLB shootdowns");
+	add_row(buf, &n, cap, "IWI", s->iwi, s, "IRQ work interrupts");
+	n += snprintf(buf + n, cap - n, " ERR:          0\n");
+	return n;
+}
+
+struct fx {
+	struct monitor m;
+	struct sample s;
+	uint64_t t;
+};
+
+/* Feed the current sample one second after the previous one. */
+static void feed(struct fx *f)
+{
+	char buf[4096];
+	struct tl_err e = {0};
+	size_t n = render(&f->s, buf, sizeof(buf));
+
+	f->t += SEC;
+	if (monitor_feed(&f->m, buf, n, f->t, &e) < 0)
+		fail_msg("monitor_feed: %s\n%s", e.msg, buf);
+}
+
+/* Watch CPUs 2-3 (nohz_full), all four online, window w. */
+static struct fx *setup_fx(int window, int baseline)
+{
+	static struct fx f;
+	struct cpuset watch, nohz;
+	struct tl_err e = {0};
+
+	memset(&f, 0, sizeof(f));
+	cpulist_parse("2-3", &watch, &e);
+	nohz = watch;
+	assert_int_equal(monitor_init(&f.m, &watch, &nohz, window, baseline, &e), 0);
+	for (int c = 0; c < 4; c++)
+		f.s.online[c] = 1;
+	return &f;
+}
+
+static const struct mon_cpu *cpu(struct fx *f, int id)
+{
+	const struct mon_cpu *c = monitor_cpu(&f->m, id);
+
+	assert_non_null(c);
+	return c;
+}
+
+/* The first sample is a baseline: no delta, whatever the counters say. */
+static void test_first_sample_is_baseline(void **state)
+{
+	struct fx *f = setup_fx(1, 0);
+
+	f->s.tlb[2] = 123456;
+	feed(f);
+	assert_false(cpu(f, 2)->valid);
+	assert_int_equal(cpu(f, 2)->delta[SRC_TLB], 0);
+	f->s.tlb[2] += 3;
+	feed(f);
+	assert_true(cpu(f, 2)->valid);
+	assert_int_equal(cpu(f, 2)->delta[SRC_TLB], 3);
+	assert_int_equal(cpu(f, 2)->chan[CH_TLB_SHOOTDOWN], 3);
+	assert_true(cpu(f, 2)->rate[SRC_TLB] == 3.0);
+	monitor_free(&f->m);
+}
+
+static void test_wrap_at_2_32(void **state)
+{
+	struct fx *f = setup_fx(1, 0);
+
+	f->s.cal[2] = 0xfffffff0u;
+	f->s.cal[3] = 0xfffffff0u;
+	feed(f);
+	f->s.cal[2] = 0x10; /* +0x20 across the wrap */
+	f->s.cal[3] = 0x10;
+	feed(f);
+	assert_int_equal(cpu(f, 2)->delta[SRC_CAL], 0x20);
+	assert_int_equal(cpu(f, 2)->resets, 0);
+	monitor_free(&f->m);
+}
+
+/* A counter that goes back by much is a reset: skipped, not 4 billion events. */
+static void test_backwards_counter_is_reset(void **state)
+{
+	struct fx *f = setup_fx(1, 0);
+
+	f->s.res[3] = 5000000;
+	feed(f);
+	f->s.res[3] = 100;
+	feed(f);
+	assert_true(cpu(f, 3)->valid);
+	assert_int_equal(cpu(f, 3)->delta[SRC_RES], 0);
+	assert_int_equal(cpu(f, 3)->resets, 1);
+	f->s.res[3] = 107;
+	feed(f);
+	assert_int_equal(cpu(f, 3)->delta[SRC_RES], 7);
+	monitor_free(&f->m);
+}
+
+/* Offline: no column, no delta; back online: a new baseline, not a huge delta. */
+static void test_cpu_offline_and_back(void **state)
+{
+	struct fx *f = setup_fx(2, 0);
+
+	f->s.tlb[3] = 10;
+	feed(f);
+	f->s.online[3] = 0;
+	f->s.tlb[2] = 1; /* CPU 2 still counts, although its column moved */
+	feed(f);
+	assert_false(cpu(f, 3)->online);
+	assert_false(cpu(f, 3)->valid);
+	assert_int_equal(cpu(f, 2)->delta[SRC_TLB], 1);
+	f->s.online[3] = 1;
+	f->s.tlb[3] = 0; /* the kernel may have restarted it: any value is the new base */
+	feed(f);
+	assert_true(cpu(f, 3)->online);
+	assert_false(cpu(f, 3)->valid);
+	assert_int_equal(cpu(f, 3)->delta[SRC_TLB], 0);
+	f->s.tlb[3] = 4;
+	feed(f);
+	assert_int_equal(cpu(f, 3)->delta[SRC_TLB], 4);
+	/* the window only counts the seconds in which the CPU had a delta */
+	assert_true(cpu(f, 3)->rate[SRC_TLB] == 4.0);
+	monitor_free(&f->m);
+}
+
+/* An IRQ row that appears counts from zero, and is named. */
+static void test_irq_appears(void **state)
+{
+	struct fx *f = setup_fx(1, 0);
+
+	feed(f);
+	f->s.has_irq24 = true;
+	f->s.irq24[3] = 9;
+	feed(f);
+	assert_int_equal(cpu(f, 3)->delta[SRC_IRQ], 9);
+	assert_int_equal(cpu(f, 3)->chan[CH_DEVICE_IRQ], 9);
+	assert_string_equal(cpu(f, 3)->irq_names, "24:eth0");
+	assert_int_equal(cpu(f, 2)->delta[SRC_IRQ], 0);
+	/* and vanishes without harm */
+	f->s.has_irq24 = false;
+	feed(f);
+	assert_int_equal(cpu(f, 3)->delta[SRC_IRQ], 0);
+	monitor_free(&f->m);
+}
+
+/* CAL on every isolated CPU with no TLB is the kernel-range broadcast. */
+static void test_broadcast_vs_single(void **state)
+{
+	struct fx *f = setup_fx(1, 0);
+
+	feed(f);
+	f->s.cal[2] += 5;
+	f->s.cal[3] += 7;
+	feed(f);
+	assert_int_equal(cpu(f, 2)->chan[CH_KERNEL_FLUSH], 5);
+	assert_int_equal(cpu(f, 3)->chan[CH_KERNEL_FLUSH], 5);
+	assert_int_equal(cpu(f, 2)->chan[CH_IPI_CAL], 0);
+	assert_int_equal(cpu(f, 3)->chan[CH_IPI_CAL], 2);
+	/* on one CPU only: a targeted call */
+	f->s.cal[3] += 4;
+	feed(f);
+	assert_int_equal(cpu(f, 3)->chan[CH_KERNEL_FLUSH], 0);
+	assert_int_equal(cpu(f, 3)->chan[CH_IPI_CAL], 4);
+	monitor_free(&f->m);
+}
+
+/* Every user-mm shootdown also counts in CAL: it must not look like a broadcast. */
+static void test_tlb_is_taken_out_of_cal(void **state)
+{
+	struct fx *f = setup_fx(1, 0);
+
+	feed(f);
+	f->s.tlb[2] += 10;
+	f->s.cal[2] += 10;
+	f->s.tlb[3] += 3;
+	f->s.cal[3] += 3;
+	feed(f);
+	assert_int_equal(cpu(f, 2)->chan[CH_TLB_SHOOTDOWN], 10);
+	assert_int_equal(cpu(f, 2)->chan[CH_KERNEL_FLUSH], 0);
+	assert_int_equal(cpu(f, 2)->chan[CH_IPI_CAL], 0);
+	assert_int_equal(cpu(f, 3)->chan[CH_KERNEL_FLUSH], 0);
+	monitor_free(&f->m);
+}
+
+/* The broadcast rule ignores an offline CPU rather than failing on it. */
+static void test_broadcast_with_cpu_offline(void **state)
+{
+	struct cls_in in[3] = {0};
+	uint32_t out[3][CH_COUNT];
+
+	in[0].valid = in[1].valid = true;
+	in[0].delta[SRC_CAL] = 3;
+	in[1].delta[SRC_CAL] = 4;
+	in[2].valid = false;
+	classify_sample(in, 3, out);
+	assert_int_equal(out[0][CH_KERNEL_FLUSH], 3);
+	assert_int_equal(out[1][CH_KERNEL_FLUSH], 3);
+	assert_int_equal(out[2][CH_KERNEL_FLUSH], 0);
+	/* with one valid CPU, no broadcast can be told */
+	in[1].valid = false;
+	classify_sample(in, 3, out);
+	assert_int_equal(out[0][CH_KERNEL_FLUSH], 0);
+	assert_int_equal(out[0][CH_IPI_CAL], 3);
+}
+
+/* LOC is a tick event only on a nohz_full CPU. */
+static void test_tick_only_on_nohz_full(void **state)
+{
+	struct cls_in in[2] = {0};
+	uint32_t out[2][CH_COUNT];
+
+	in[0].valid = in[1].valid = true;
+	in[0].nohz_full = true;
+	in[0].delta[SRC_LOC] = in[1].delta[SRC_LOC] = 250;
+	classify_sample(in, 2, out);
+	assert_int_equal(out[0][CH_TICK], 250);
+	assert_int_equal(out[1][CH_TICK], 0);
+}
+
+/* Rates are averaged over the window and forget what left it. */
+static void test_window_rates(void **state)
+{
+	struct fx *f = setup_fx(3, 0);
+
+	feed(f);
+	f->s.res[2] += 6;
+	feed(f);
+	assert_true(cpu(f, 2)->rate[SRC_RES] == 6.0);
+	feed(f);
+	assert_true(cpu(f, 2)->rate[SRC_RES] == 3.0);
+	feed(f);
+	assert_true(cpu(f, 2)->rate[SRC_RES] == 2.0);
+	feed(f);
+	assert_true(cpu(f, 2)->rate[SRC_RES] == 0.0);
+	monitor_free(&f->m);
+}
+
+/* The baseline is the mean rate over the first baseline_samples valid samples. */
+static void test_baseline_learning(void **state)
+{
+	struct fx *f = setup_fx(1, 3);
+
+	feed(f); /* baseline sample: not counted */
+	for (int i = 0; i < 3; i++) {
+		assert_false(cpu(f, 2)->base_done);
+		f->s.loc[2] += 2 * (i + 1); /* 2, 4, 6 over 3 s: 4/s */
+		feed(f);
+	}
+	assert_true(cpu(f, 2)->base_done);
+	assert_true(cpu(f, 2)->baseline[SRC_LOC] == 4.0);
+	assert_true(cpu(f, 3)->baseline[SRC_LOC] == 0.0);
+	monitor_free(&f->m);
+}
+
+/* A steady-state sample allocates nothing. */
+static void test_no_allocation_in_steady_state(void **state)
+{
+	struct fx *f = setup_fx(4, 10);
+	size_t before;
+
+	feed(f);
+	feed(f);
+	before = monitor_allocs(&f->m);
+	for (int i = 0; i < 20; i++) {
+		f->s.cal[2] += 1;
+		feed(f);
+	}
+	assert_int_equal(monitor_allocs(&f->m), before);
+	monitor_free(&f->m);
+}
+
+/* A malformed file is an error and leaves the previous sample as the base. */
+static void test_bad_file_keeps_base(void **state)
+{
+	struct fx *f = setup_fx(1, 0);
+	struct tl_err e = {0};
+	const char *bad = "           CPU0 CPU1 CPU2 CPU3\nTLB: 1 2\n";
+
+	f->s.tlb[2] = 100;
+	feed(f);
+	assert_true(monitor_feed(&f->m, bad, strlen(bad), f->t + SEC, &e) < 0);
+	f->s.tlb[2] = 104;
+	feed(f);
+	assert_int_equal(cpu(f, 2)->delta[SRC_TLB], 4);
+	monitor_free(&f->m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_first_sample_is_baseline),
+		cmocka_unit_test(test_wrap_at_2_32),
+		cmocka_unit_test(test_backwards_counter_is_reset),
+		cmocka_unit_test(test_cpu_offline_and_back),
+		cmocka_unit_test(test_irq_appears),
+		cmocka_unit_test(test_broadcast_vs_single),
+		cmocka_unit_test(test_tlb_is_taken_out_of_cal),
+		cmocka_unit_test(test_broadcast_with_cpu_offline),
+		cmocka_unit_test(test_tick_only_on_nohz_full),
+		cmocka_unit_test(test_window_rates),
+		cmocka_unit_test(test_baseline_learning),
+		cmocka_unit_test(test_no_allocation_in_steady_state),
+		cmocka_unit_test(test_bad_file_keeps_base),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
