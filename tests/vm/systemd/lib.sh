@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lib.sh - host side of the systemd end-to-end test (sourced by run).
 #
 # TAP numbering, the kernel (the same cache layout as tests/vm: Debian's own
