@@ -18,6 +18,12 @@ static const struct verb verbs[] = {
 	{ "snapshot", verb_snapshot, "copy the files tlbiso reads into a directory" },
 	{ "status", verb_status, "show tlbisod's state, rates and alerts" },
 	{ "reload", verb_reload, "make tlbisod reread its configuration" },
+	{ "plan", verb_plan, "propose the isolated and housekeeping CPUs" },
+	{ "bootargs", verb_bootargs, "compute and apply the isolation boot parameters" },
+	{ "restore", verb_restore, "put back every value housekeeping changed" },
+	{ "run", verb_run, "run a program on isolated CPUs with its policies set" },
+	{ "trace", verb_trace, "name the senders of IPIs to isolated CPUs (tracefs)" },
+	{ "top", verb_top, "live view of the interrupts reaching the isolated CPUs" },
 	{ NULL, NULL, NULL },
 };
 
@@ -43,7 +49,8 @@ static void usage(FILE *out)
 	      " 0  success (check: no check failed)\n"
 	      " 1  a check failed, or the verb's work failed\n"
 	      " 2  usage or configuration error\n"
-	      " 3  could not run (/proc unreadable, daemon not running)\n",
+	      " 3  could not run (/proc unreadable, daemon not running)\n"
+	      " run exits as env(1) does: 125, 126, 127, else the status of the command\n",
 	      out);
 }
 

@@ -33,6 +33,11 @@ struct verb {
 int verb_check(struct verb_ctx *ctx, int argc, char **argv);
 int verb_interrupts(struct verb_ctx *ctx, int argc, char **argv);
 int verb_snapshot(struct verb_ctx *ctx, int argc, char **argv);
+/* Housekeeping verbs (cli/verb-plan.c, verb-bootargs.c, verb-restore.c). */
+int verb_plan(struct verb_ctx *ctx, int argc, char **argv);
+int verb_bootargs(struct verb_ctx *ctx, int argc, char **argv);
+int verb_restore(struct verb_ctx *ctx, int argc, char **argv);
+int verb_run(struct verb_ctx *ctx, int argc, char **argv);
 
 /* Print "tlbisoctl VERB: try 'tlbisoctl VERB --help'." on stderr; returns TL_EXIT_USAGE. */
 int verb_usage_error(const struct verb_ctx *ctx, const char *verb, const char *fmt, ...)
@@ -46,5 +51,9 @@ struct tl_err;
 /* Explain a failed control-socket call (not running, not allowed); returns TL_EXIT_CANNOT_RUN. */
 int verb_ctl_call_error(const struct verb_ctx *ctx, const char *runtime_dir,
 			const struct tl_err *e, int code);
+
+/* IPI attribution and the live view (cli/verb-trace.c, cli/verb-top.c). */
+int verb_trace(struct verb_ctx *ctx, int argc, char **argv);
+int verb_top(struct verb_ctx *ctx, int argc, char **argv);
 
 #endif

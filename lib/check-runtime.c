@@ -216,7 +216,9 @@ static void kthread_evidence(struct check_result *r, struct check_ctx *c, char *
 {
 	json_object *list = json_object_new_array();
 
-	qsort(c->kthreads, (size_t)c->nkthreads, sizeof(*c->kthreads), kthread_cmp);
+	/* qsort(NULL, 0) is undefined: a dump may hold no kernel threads at all. */
+	if (c->nkthreads)
+		qsort(c->kthreads, (size_t)c->nkthreads, sizeof(*c->kthreads), kthread_cmp);
 	for (int i = 0; i < c->nkthreads && i < LIST_MAX; i++) {
 		json_object *o = json_object_new_object();
 

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "conf.h"
+#include "hk-conf.h"
 
 static const char *const source_names[SRC_COUNT] = {"TLB", "CAL", "RES", "LOC", "IWI", "IRQ"};
 
@@ -24,6 +25,13 @@ static void parse_monitor(const config_setting_t *s, struct tl_config *c,
 static void parse_alerts(const config_setting_t *s, struct tl_config *c,
 			 struct conf_problems *probs);
 
+/* The housekeeping section is validated by hk-conf.c. */
+static void parse_housekeeping(const config_setting_t *s, struct tl_config *c,
+			       struct conf_problems *probs)
+{
+	hk_conf_parse(s, &c->hk, probs);
+}
+
 /*
  * Top-level groups and their parsers. Later sections ("housekeeping",
  * "workloads") add one line here and one field block in struct tl_config.
@@ -34,6 +42,7 @@ static const struct {
 } conf_sections[] = {
 	{"monitor", parse_monitor},
 	{"alerts", parse_alerts},
+	{"housekeeping", parse_housekeeping},
 };
 
 const char *tl_source_name(enum tl_source s)
@@ -50,6 +59,7 @@ void conf_defaults(struct tl_config *c)
 	memset(c, 0, sizeof(*c));
 	c->isolated.automatic = true;
 	c->housekeeping.automatic = true;
+	hk_config_defaults(&c->hk);
 	c->monitor.interval_ms = 1000;
 	c->monitor.window = 5;
 	/* User-mm shootdowns should be 0 on an isolated CPU; 1/s tolerates a stray one. */

@@ -14,6 +14,7 @@
 
 #include "cpuset.h"
 #include "err.h"
+#include "housekeeping.h"
 
 #define TL_CONF_DEFAULT_PATH "/etc/tlbiso/tlbiso.conf"
 
@@ -58,6 +59,7 @@ struct tl_config {
 	struct conf_cpus isolated, housekeeping;
 	struct conf_monitor monitor;
 	struct conf_alerts alerts;
+	struct hk_config hk; /* the housekeeping section (hk-conf.c) */
 };
 
 /* One problem found while loading; the loader collects all of them. */

@@ -57,13 +57,13 @@ EOT
 	--state-dir "$tmp/state" >"$tmp/daemon.log" 2>&1 &
 dpid=$!
 # the first sample is the baseline: change the counters only after it
-for i in $(seq 100); do
+for i in $(seq 300); do
 	[ -e "$tmp/tlbiso.prom" ] && break
 	sleep 0.1
 done
 TLB[3]=$((TLB[3] + 100)) CAL[3]=$((CAL[3] + 100))
 write_interrupts
-for i in $(seq 100); do
+for i in $(seq 300); do
 	grep -qx 'tlbiso_alert_active{type="tlb_shootdown"} 1' "$tmp/tlbiso.prom" 2>/dev/null && break
 	sleep 0.1
 done
