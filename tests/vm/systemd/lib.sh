@@ -133,7 +133,7 @@ st_deb_depends() {
 # links or will link, so that a new dependency of the .deb rarely changes the
 # cache key. The .deb's Depends are added to these.
 ST_BASE_PKGS="systemd-sysv udev procps jq libc6 libsystemd0 libconfig9 libjson-c5 libnuma1
-libcap2 zlib1g libtracefs1"
+libcap2 zlib1g libtracefs1 libtraceevent1"
 # Documentation is never read in the VM; leaving it out shrinks the image.
 ST_MMDEBSTRAP_OPTS=(--variant=minbase
 	'--aptopt=Acquire::Check-Valid-Until "false"'
