@@ -41,7 +41,9 @@ wait_armed() {
 	return 1
 }
 
-no_instances() { ! ls -d $tfs/instances/tlbiso-* >/dev/null 2>&1; }
+# no_instances PID: the instance of that trace process is gone. Instances of
+# other live tlbiso processes (a daemon, a parallel test run) are not ours.
+no_instances() { [ ! -e "$tfs/instances/tlbiso-$1" ]; }
 
 echo "1..11"
 
@@ -76,7 +78,7 @@ if [ "${rt:-0}" = 1 ]; then
 else
 	ok "# SKIP spinner could not be SCHED_FIFO: membarrier reaches it only when it runs"
 fi
-check "no tlbiso-* instance left after exit" no_instances
+check "no tlbiso-* instance left after exit" no_instances "$tpid"
 
 # 7-8: the older kernels' path (forced here): call-function IPIs counted on the
 # receiving CPU, no sender (that side cannot say), never more than arrived.
@@ -114,7 +116,7 @@ wait_armed $tpid && kill -INT $tpid
 wait $tpid
 rc=$?
 check "SIGINT: exit 0, table printed, instance removed" \
-	[ $rc -eq 0 ] && grep -q '^IPIs to CPUs 1' "$tmp/int.out" && no_instances
+	[ $rc -eq 0 ] && grep -q '^IPIs to CPUs 1' "$tmp/int.out" && no_instances "$tpid"
 
 # An instance left armed by a process killed with SIGKILL is removed at the next start.
 $wrap "$ctl" trace --cpus 1 --duration 60 >/dev/null 2>&1 &
