@@ -273,9 +273,7 @@ int alerts_step_intruder(struct alert_engine *ae, bool found, const struct cpuse
 	/* The message names the tasks found now, so a later intruder is named too. */
 	if (found)
 		snprintf(a->remedy, sizeof(a->remedy),
-			 "%s without a workload rule: move it to a housekeeping CPU, or add a "
-			 "workloads rule that places it",
-			 what);
+			 "%s, in no workload rule: move it off, or add a rule", what);
 	if (r > 0)
 		a->since_sample = sample;
 	if (r)

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "alert-ids.h"
 #include "daemon.h"
@@ -20,10 +21,10 @@ static void log_note(const struct tlbisod *d, const struct hk_note *n)
 {
 	char f[3][128];
 	const char *fields[4] = {f[0], f[1], f[2], NULL};
-	int prio = n->kind == HK_NOTE_ERROR				       ? LOG_ERR
-		   : n->kind == HK_NOTE_WARN || n->kind == HK_NOTE_REFUSED ? LOG_WARNING
+	int prio = n->kind == HK_NOTE_ERROR				    ? LOG_ERR
+		   : n->kind == HK_NOTE_WARN || n->kind == HK_NOTE_REFUSED  ? LOG_WARNING
 		   : n->kind == HK_NOTE_DRIFT || n->kind == HK_NOTE_FOREIGN ? LOG_NOTICE
-									     : LOG_INFO;
+									    : LOG_INFO;
 
 	snprintf(f[0], sizeof(f[0]), "MESSAGE_ID=%s", TLBISOD_MESSAGE_ID_HOUSEKEEPING);
 	snprintf(f[1], sizeof(f[1]), "TLBISO_HK_NOTE=%s", hk_note_kind_name(n->kind));
@@ -50,8 +51,8 @@ static void log_summary(const struct tlbisod *d, const char *what, const struct 
 {
 	tl_log(d->log, LOG_INFO,
 	       "housekeeping %s: %d applied, %d restored, %d drifted, %d unmovable, %d errors",
-	       what, r->count[HK_NOTE_APPLIED], r->count[HK_NOTE_RESTORED],
-	       r->count[HK_NOTE_DRIFT], r->count[HK_NOTE_UNMOVABLE], r->count[HK_NOTE_ERROR]);
+	       what, r->count[HK_NOTE_APPLIED], r->count[HK_NOTE_RESTORED], r->count[HK_NOTE_DRIFT],
+	       r->count[HK_NOTE_UNMOVABLE], r->count[HK_NOTE_ERROR]);
 }
 
 /*
@@ -66,6 +67,9 @@ void tlbisod_hk_start(struct tlbisod *d)
 
 	if (d->hk_suspended)
 		conf.apply = false;
+	/* The journal lives there; the loop creates it for the socket only later. */
+	if (mkdir(d->opt.runtime_dir, 0755) < 0 && errno != EEXIST)
+		tl_log(d->log, LOG_WARNING, "%s: %s", d->opt.runtime_dir, strerror(errno));
 	memset(&d->hk, 0, sizeof(d->hk));
 	d->hk_applied = false;
 	if (hk_start(&d->hk, &conf, &d->path, &d->isolated, &d->housekeeping, d->opt.runtime_dir,
@@ -113,11 +117,11 @@ static void log_finding(struct tlbisod *d, const struct wl_finding *f)
  * Step the intruder alert from one tick's findings; the message names the
  * first intruders by pid and comm.
  */
-static int step_intruders(struct tlbisod *d, const struct wl_findings *fs,
-			  struct alert_event *ev, int maxev)
+static int step_intruders(struct tlbisod *d, const struct wl_findings *fs, struct alert_event *ev,
+			  int maxev)
 {
 	struct cpuset cpus;
-	char what[240] = "";
+	char what[260] = "";
 	size_t n = 0;
 	int found = 0, r;
 	const struct alert *a;
@@ -136,6 +140,10 @@ static int step_intruders(struct tlbisod *d, const struct wl_findings *fs,
 	}
 	r = alerts_step_intruder(&d->alerts, found > 0, &cpus, what, d->conf.monitor.clear_after,
 				 time(NULL), d->mon_ready ? d->mon.samples : 0, &a);
+	/* Raising logs the names; a changed list while active is logged here. */
+	if (!r && found && strcmp(what, d->intruders_seen))
+		tl_log(d->log, LOG_NOTICE, "intruders on isolated CPUs now: %s", what);
+	snprintf(d->intruders_seen, sizeof(d->intruders_seen), "%s", what);
 	if (!r || maxev < 1)
 		return 0;
 	ev[0].raised = r > 0;
@@ -156,8 +164,8 @@ void tlbisod_wl_readable(struct tlbisod *d)
 		log_finding(d, &fs.items[i]);
 }
 
-/* One workload tick: log the findings and step the intruder alert. */
-static int wl_tick(struct tlbisod *d, struct alert_event *ev, int maxev)
+/* One workload tick: log the findings and, unless at start, step the intruder alert. */
+static int wl_tick(struct tlbisod *d, struct alert_event *ev, int maxev, bool step)
 {
 	struct wl_findings fs = {0};
 	struct tl_err e = {0};
@@ -168,12 +176,11 @@ static int wl_tick(struct tlbisod *d, struct alert_event *ev, int maxev)
 		tl_log(d->log, LOG_WARNING, "workload tick: %s", e.msg);
 	for (int i = 0; i < fs.n; i++)
 		log_finding(d, &fs.items[i]);
-	return step_intruders(d, &fs, ev, maxev);
+	return step ? step_intruders(d, &fs, ev, maxev) : 0;
 }
 
 void tlbisod_wl_start(struct tlbisod *d)
 {
-	struct alert_event ev[1];
 	struct tl_err e = {0};
 
 	d->wl_ready = false;
@@ -187,10 +194,10 @@ void tlbisod_wl_start(struct tlbisod *d)
 	}
 	d->wl_ready = true;
 	if (d->wl.pe_error[0])
-		tl_log(d->log, LOG_NOTICE, "process events unavailable (%s): scanning /proc each tick",
-		       d->wl.pe_error);
+		tl_log(d->log, LOG_NOTICE,
+		       "process events unavailable (%s): scanning /proc each tick", d->wl.pe_error);
 	/* The first tick scans every process; its intruders are raised by the first slow tick. */
-	wl_tick(d, ev, 0);
+	wl_tick(d, NULL, 0, false);
 	tl_log(d->log, LOG_INFO, "workload engine: %d rule(s), %s", d->conf.workloads->n,
 	       workload_engine_fd(&d->wl) >= 0 ? "process events" : "scanning");
 }
@@ -212,7 +219,7 @@ int tlbisod_slow_tick(struct tlbisod *d, struct alert_event *ev, int maxev)
 		log_report(d, &rep);
 		hk_report_free(&rep);
 	}
-	return wl_tick(d, ev, maxev);
+	return wl_tick(d, ev, maxev, true);
 }
 
 json_object *tlbisod_hk_status(const struct tlbisod *d)

@@ -55,7 +55,7 @@ struct loop {
 	struct loop_client cl[LOOP_CLIENTS];
 	bool stop;
 	uint64_t watchdog_usec;
-	int wl_fd;		  /* the workload engine's fd in the epoll, -1 when none */
+	int wl_fd;		 /* the workload engine's fd in the epoll, -1 when none */
 	unsigned int since_slow; /* samples since the last slow tick */
 };
 

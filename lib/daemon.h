@@ -85,6 +85,7 @@ struct tlbisod {
 	struct workload_engine wl;
 	bool wl_ready;
 	char wl_error[TL_ERR_MSG_MAX];
+	char intruders_seen[260]; /* the intruders named at the last slow tick */
 	unsigned long slow_ticks;
 
 	/* outputs */
