@@ -23,10 +23,12 @@ _trace_armed() {
 }
 _trace_alive() { kill -0 "$TPID" 2>/dev/null; }
 
-# trace_start SECONDS: trace TRACE_CPU into /tmp/trace.json; bounded wait
-# until armed.  1 if the tracer died or never armed.
+# trace_start: trace TRACE_CPU into /tmp/trace.json; bounded wait until
+# armed.  1 if the tracer died or never armed.  Its --duration is only a
+# backstop: trace_stop ends it when the generator is done, which is both
+# shorter and independent of how slowly TCG runs the generator.
 trace_start() {
-	tlbisoctl trace --cpus "$TRACE_CPU" --duration "$1" --json \
+	tlbisoctl trace --cpus "$TRACE_CPU" --duration 60 --json \
 		>/tmp/trace.json 2>/tmp/trace.err &
 	TPID=$!
 	poll 30 50000 _trace_armed_or_dead
@@ -38,13 +40,17 @@ trace_start() {
 }
 _trace_armed_or_dead() { _trace_armed || ! _trace_alive; }
 
-# trace_wait: bounded wait for the tracer; sets TRC to its exit status.
-trace_wait() {
+# trace_stop: end the tracer (SIGTERM: it reports what it saw; SIGINT
+# would be ignored by a background job of a non-interactive shell), then
+# wait for it, bounded; sets TRC to its exit status.
+trace_stop() {
+	usleep 500000 # the last IPIs' events reach the buffer
+	kill -TERM "$TPID" 2>/dev/null
 	TRC=124
 	_trace_wait_n=0
 	while _trace_alive; do
 		_trace_wait_n=$((_trace_wait_n + 1))
-		[ "$_trace_wait_n" -lt 300 ] || { kill "$TPID"; break; }
+		[ "$_trace_wait_n" -lt 300 ] || { kill -9 "$TPID"; break; }
 		usleep 100000
 	done
 	wait "$TPID"

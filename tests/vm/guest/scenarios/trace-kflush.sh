@@ -15,13 +15,13 @@ if [ ! -e "$TFS/kprobe_events" ]; then
 	exit 0
 fi
 
-secs=4
-if ! trace_start $((secs + 6)); then
+secs=3
+if ! trace_start; then
 	not_ok "tlbisoctl trace arms its instance"
 	exit 0
 fi
 gen-kflush "$secs" >/tmp/gen.out
-trace_wait
+trace_stop
 check "trace exits 0" [ "$TRC" -eq 0 ]
 export_file trace-kflush/trace.json /tmp/trace.json
 q='[.entries[]? | select(.class == "kernel_tlb_flush")]'
