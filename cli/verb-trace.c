@@ -185,6 +185,18 @@ static int trace_signalfd(sigset_t *old)
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
+/*
+ * The signal that ended the loop is still pending: consume it, or
+ * restoring the mask delivers it and kills us before stdout is flushed.
+ */
+static void trace_signals_drain(int sfd)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		;
+}
+
 static int trace_report(struct ipitrace *t, const struct trace_args *a, double took)
 {
 	char list[1024];
@@ -236,6 +248,7 @@ static int trace_run(struct verb_ctx *ctx, const struct trace_args *a, const str
 		tl_log(&ctx->log, LOG_ERR, "%s", e.msg);
 	rc = r < 0 ? TL_EXIT_FAIL : trace_report(t, a, now_s() - t0);
 	ipitrace_close(t);
+	trace_signals_drain(sfd);
 	close(sfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return rc;

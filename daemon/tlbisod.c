@@ -144,8 +144,10 @@ int main(int argc, char **argv)
 	if (r >= 0)
 		return r;
 	r = load_config(&d, check_only);
-	if (r || check_only)
+	if (r || check_only) {
+		conf_free(&d.conf);
 		return r;
+	}
 	tl_log_init(&log, "tlbisod", d.opt.verbose);
 	if (tlbisod_start(&d, &log, &lost, &e) < 0) {
 		tl_log(&log, LOG_ERR, "cannot start: %s", e.msg);

@@ -18,9 +18,13 @@ static const char *const alert_message_ids[AL_TYPE_COUNT] = {
 	[AL_DEVICE_IRQ] = "622376bea13240a08bf065e67200c8cb",
 	[AL_REGRESSION] = "0fd2dc8615b54eb68a4988662ff4ec13",
 	[AL_DEFERRAL_REGRESSED] = "1a9c8bad6084496bad6d3a759f109bf1",
+	[AL_INTRUDER] = "ad66366fc1774f709500d345bcc368b6",
 };
 
 /* The daemon's own lifecycle (started, reloaded, reload refused, stopping). */
 #define TLBISOD_MESSAGE_ID_LIFECYCLE "151f9df76f844711b36fee3c989d8e5c"
+
+/* Housekeeping: applied, drift re-applied, restored (one id; TLBISO_HK_NOTE tells them apart). */
+#define TLBISOD_MESSAGE_ID_HOUSEKEEPING "d99fe3db43344953b85dc1423f37ab08"
 
 #endif

@@ -9,7 +9,7 @@
 
 static const char *const type_names[AL_TYPE_COUNT] = {
 	"tlb_shootdown", "kernel_tlb_flush", "ipi_other",	   "tick",
-	"device_irq",	 "regression",	     "deferral_regressed",
+	"device_irq",	 "regression",	     "deferral_regressed", "intruder",
 };
 
 /* A rule over one classified channel, judged against the threshold of one source. */
@@ -50,6 +50,7 @@ static const struct alert_rule rules[CH_COUNT] = {
 #define SLOT_REGRESSION(src) (CH_COUNT + (src))
 #define SLOT_DEFERRAL_RATE   (CH_COUNT + SRC_COUNT)
 #define SLOT_DEFERRAL_STATE  (CH_COUNT + SRC_COUNT + 1)
+#define SLOT_INTRUDER	     (CH_COUNT + SRC_COUNT + 2)
 
 const char *alert_type_name(enum alert_type t)
 {
@@ -63,6 +64,8 @@ const char *alert_severity_name(enum alert_severity s)
 
 const char *alert_source_name(int source)
 {
+	if (source == ALERT_SOURCE_TASK)
+		return "task";
 	return source == ALERT_SOURCE_STATE ? "state" : tl_source_name(source);
 }
 
@@ -97,6 +100,9 @@ void alert_engine_init(struct alert_engine *ae)
 	ae->slot[SLOT_DEFERRAL_STATE].type = AL_DEFERRAL_REGRESSED;
 	ae->slot[SLOT_DEFERRAL_STATE].source = ALERT_SOURCE_STATE;
 	ae->slot[SLOT_DEFERRAL_STATE].severity = SEV_CRITICAL;
+	ae->slot[SLOT_INTRUDER].type = AL_INTRUDER;
+	ae->slot[SLOT_INTRUDER].source = ALERT_SOURCE_TASK;
+	ae->slot[SLOT_INTRUDER].severity = SEV_WARNING;
 }
 
 int alert_step(struct alert *a, bool over, const struct cpuset *cpus, double rate, double threshold,
@@ -255,6 +261,25 @@ const struct alert *alerts_raise_lost_deferral(struct alert_engine *ae, const ch
 		 missing && *missing ? missing : "see tlbisoctl check");
 	history_add(ae, a, true, now, 0);
 	return a;
+}
+
+int alerts_step_intruder(struct alert_engine *ae, bool found, const struct cpuset *cpus,
+			 const char *what, int clear_after, time_t now, uint64_t sample,
+			 const struct alert **out)
+{
+	struct alert *a = &ae->slot[SLOT_INTRUDER];
+	int r = alert_step(a, found, cpus, 0, 0, clear_after, now);
+
+	*out = a;
+	/* The message names the tasks found now, so a later intruder is named too. */
+	if (found)
+		snprintf(a->remedy, sizeof(a->remedy),
+			 "%s, in no workload rule: move it off, or add a rule", what);
+	if (r > 0)
+		a->since_sample = sample;
+	if (r)
+		history_add(ae, a, r > 0, now, sample);
+	return r;
 }
 
 int alerts_active(const struct alert_engine *ae, enum alert_severity sev)

@@ -24,6 +24,7 @@ enum alert_type {
 	AL_DEVICE_IRQ,
 	AL_REGRESSION,
 	AL_DEFERRAL_REGRESSED,
+	AL_INTRUDER, /* a busy task no workload rule placed runs on an isolated CPU */
 	AL_TYPE_COUNT,
 };
 
@@ -31,6 +32,8 @@ enum alert_severity { SEV_NOTICE, SEV_WARNING, SEV_CRITICAL };
 
 /* The source of an alert raised from the state file rather than a rate. */
 #define ALERT_SOURCE_STATE (-1)
+/* The source of an alert about a task (the workload engine's intruders). */
+#define ALERT_SOURCE_TASK (-2)
 
 const char *alert_type_name(enum alert_type t);		/* "tlb_shootdown", ... */
 const char *alert_severity_name(enum alert_severity s); /* "notice", "warning", "critical" */
@@ -60,8 +63,8 @@ struct alert_hist {
 	uint64_t sample; /* the monitor's sample count at the event */
 };
 
-/* Slots: one per channel rule, one regression per source, two deferral_regressed. */
-#define ALERT_SLOTS (CH_COUNT + SRC_COUNT + 2)
+/* Slots: one per channel rule, one regression per source, two deferral_regressed, intruder. */
+#define ALERT_SLOTS (CH_COUNT + SRC_COUNT + 3)
 
 struct alert_engine {
 	struct alert slot[ALERT_SLOTS];
@@ -103,6 +106,16 @@ int alerts_evaluate(struct alert_engine *ae, const struct alert_inputs *in, stru
  */
 const struct alert *alerts_raise_lost_deferral(struct alert_engine *ae, const char *was,
 					       const char *missing, time_t now);
+
+/*
+ * Step the intruder alert after a workload tick. found: some task intrudes
+ * (cpus are their CPUs, what names them: "pid 123 (spin) on CPU 1"). It is
+ * cleared after clear_after ticks without one. Returns 1 raised, -1 cleared,
+ * 0 otherwise; *a is the alert.
+ */
+int alerts_step_intruder(struct alert_engine *ae, bool found, const struct cpuset *cpus,
+			 const char *what, int clear_after, time_t now, uint64_t sample,
+			 const struct alert **a);
 
 /* Active alerts with a severity at or above sev. */
 int alerts_active(const struct alert_engine *ae, enum alert_severity sev);

@@ -9,11 +9,13 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "conf.h"
 #include "hk-conf.h"
+#include "workload-conf.h"
 
 static const char *const source_names[SRC_COUNT] = {"TLB", "CAL", "RES", "LOC", "IWI", "IRQ"};
 
@@ -397,6 +399,25 @@ static void check_cpu_overlap(const config_t *cfg, const struct tl_config *c,
 				 "other");
 }
 
+/* The workloads list, parsed by workload-conf.c into a heap copy the config owns. */
+static void parse_workloads(const config_setting_t *m, struct tl_config *c,
+			    struct conf_problems *probs)
+{
+	struct workload_rules *r = calloc(1, sizeof(*r));
+
+	if (!r) {
+		conf_problem_add(probs, config_setting_source_line(m), "workloads: out of memory");
+		return;
+	}
+	if (workload_conf_parse(m, r, probs) < 0 || r->n == 0) {
+		workload_rules_free(r);
+		free(r);
+		return;
+	}
+	conf_free(c); /* a second workloads list: libconfig reports the duplicate */
+	c->workloads = r;
+}
+
 /* Dispatch one top-level setting to its parser; false when the name is unknown. */
 static bool parse_top(const config_setting_t *m, struct tl_config *c, struct conf_problems *probs)
 {
@@ -408,6 +429,11 @@ static bool parse_top(const config_setting_t *m, struct tl_config *c, struct con
 	}
 	if (!strcmp(name, "housekeeping_cpus")) {
 		parse_cpus(m, &c->housekeeping, probs);
+		return true;
+	}
+	/* A list, not a group: the section table does not fit it. */
+	if (!strcmp(name, "workloads")) {
+		parse_workloads(m, c, probs);
 		return true;
 	}
 	for (size_t i = 0; i < sizeof(conf_sections) / sizeof(conf_sections[0]); i++) {
@@ -426,9 +452,9 @@ static bool parse_top(const config_setting_t *m, struct tl_config *c, struct con
 /* Walk the top level; unknown names are reported with the known ones. */
 static void parse_root(const config_t *cfg, struct tl_config *c, struct conf_problems *probs)
 {
-	const char *known[8] = {"isolated_cpus", "housekeeping_cpus"};
+	const char *known[8] = {"isolated_cpus", "housekeeping_cpus", "workloads"};
 	config_setting_t *root = config_root_setting(cfg);
-	size_t nk = 2;
+	size_t nk = 3;
 
 	for (size_t i = 0; i < sizeof(conf_sections) / sizeof(conf_sections[0]); i++)
 		known[nk++] = conf_sections[i].name;
@@ -491,11 +517,22 @@ int conf_load(struct tl_config *c, const char *path, bool missing_ok, struct con
 				       probs->n + probs->dropped == 1 ? "" : "s");
 	}
 	config_destroy(&cfg);
-	if (r < 0)
+	if (r < 0) {
+		conf_free(&tmp);
 		return r;
+	}
 	snprintf(tmp.path, sizeof(tmp.path), "%s", path);
 	*c = tmp;
 	return 0;
+}
+
+void conf_free(struct tl_config *c)
+{
+	if (!c->workloads)
+		return;
+	workload_rules_free(c->workloads);
+	free(c->workloads);
+	c->workloads = NULL;
 }
 
 void conf_problems_format(const struct conf_problems *probs, const char *path, char *out,

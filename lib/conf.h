@@ -16,6 +16,8 @@
 #include "err.h"
 #include "housekeeping.h"
 
+struct workload_rules; /* workload-conf.h, which includes this header */
+
 #define TL_CONF_DEFAULT_PATH "/etc/tlbiso/tlbiso.conf"
 
 /* Interrupt sources the monitor rates and thresholds. */
@@ -65,6 +67,11 @@ struct tl_config {
 	struct conf_alerts alerts;
 	struct conf_latency latency;
 	struct hk_config hk; /* the housekeeping section (hk-conf.c) */
+	/*
+	 * The workloads list (workload-conf.c), on the heap, NULL when there
+	 * is none. Copies of the struct share it: the owner calls conf_free().
+	 */
+	struct workload_rules *workloads;
 };
 
 /* One problem found while loading; the loader collects all of them. */
@@ -104,10 +111,15 @@ void conf_defaults(struct tl_config *c);
 /*
  * Load and validate path into c. Returns 0, -ENOENT when the file does not
  * exist and missing_ok is false, or -EINVAL with every problem in probs.
- * On error c is left untouched, so a reload can keep the old config.
+ * On error c is left untouched, so a reload can keep the old config; on
+ * success c is overwritten without freeing: conf_free() the old one first
+ * when it is not kept.
  */
 int conf_load(struct tl_config *c, const char *path, bool missing_ok, struct conf_problems *probs,
 	      struct tl_err *e);
+
+/* Free what a loaded config owns (the workload rules); c is then the defaults' equal. */
+void conf_free(struct tl_config *c);
 
 /* Format all problems as "file:line: message\n..." for the edges to print. */
 void conf_problems_format(const struct conf_problems *probs, const char *path, char *out,

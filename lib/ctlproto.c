@@ -14,7 +14,7 @@
 
 #include "ctlproto.h"
 
-static const char *const cmd_names[CTL_CMD_COUNT] = {"status", "reload"};
+static const char *const cmd_names[CTL_CMD_COUNT] = {"status", "reload", "restore"};
 
 const char *ctl_cmd_name(enum ctl_cmd c)
 {
@@ -23,7 +23,7 @@ const char *ctl_cmd_name(enum ctl_cmd c)
 
 bool ctl_cmd_privileged(enum ctl_cmd c)
 {
-	return c == CTL_CMD_RELOAD;
+	return c == CTL_CMD_RELOAD || c == CTL_CMD_RESTORE;
 }
 
 /* The version and command members of a parsed request. */

@@ -29,7 +29,11 @@
 #define CTL_REPLY_MAX	  (1 << 20) /* bytes of one reply line the client accepts */
 #define CTL_STATUS_SCHEMA "tlbiso.status/1"
 
-enum ctl_cmd { CTL_CMD_STATUS, CTL_CMD_RELOAD, CTL_CMD_COUNT };
+/*
+ * restore: put back every housekeeping change and stop applying until the
+ * next reload (privileged).
+ */
+enum ctl_cmd { CTL_CMD_STATUS, CTL_CMD_RELOAD, CTL_CMD_RESTORE, CTL_CMD_COUNT };
 
 const char *ctl_cmd_name(enum ctl_cmd c);
 

@@ -36,7 +36,7 @@
 #define CLIENT_IDLE_MS 5000
 #define LOOP_EVENTS    64
 
-enum { TAG_SIGNAL, TAG_TIMER, TAG_LISTEN, TAG_HOOK, TAG_CLIENT };
+enum { TAG_SIGNAL, TAG_TIMER, TAG_LISTEN, TAG_HOOK, TAG_CLIENT, TAG_WORKLOAD };
 
 struct loop_client {
 	int fd; /* -1 when free */
@@ -55,7 +55,19 @@ struct loop {
 	struct loop_client cl[LOOP_CLIENTS];
 	bool stop;
 	uint64_t watchdog_usec;
+	int wl_fd;		 /* the workload engine's fd in the epoll, -1 when none */
+	unsigned int since_slow; /* samples since the last slow tick */
 };
+
+/*
+ * Housekeeping drift and the workload tick (an intruder scan reads every
+ * task's stat) cost milliseconds, sampling microseconds: they run every
+ * SLOW_MIN_SAMPLES samples and at least SLOW_MIN_MS apart, i.e. every
+ * max(1 s, 5 samples). New processes are still placed at once when process
+ * events work; only drift, intruders and the /proc-scan fallback wait.
+ */
+#define SLOW_MIN_SAMPLES 5
+#define SLOW_MIN_MS	 1000
 
 /* Monotonic nanoseconds: deadlines and sample times must not jump with the clock. */
 static uint64_t now_ns(void)
@@ -192,6 +204,42 @@ static int do_sample(struct loop *l)
 	return 0;
 }
 
+/* Samples between slow ticks: max(1 s, SLOW_MIN_SAMPLES samples). */
+static unsigned int slow_every(const struct loop *l)
+{
+	unsigned int ms = (unsigned int)l->d->conf.monitor.interval_ms;
+	unsigned int n = (SLOW_MIN_MS + ms - 1) / ms;
+
+	return n > SLOW_MIN_SAMPLES ? n : SLOW_MIN_SAMPLES;
+}
+
+/* Housekeeping drift and the workload tick, on their slower cadence. */
+static void maybe_slow_tick(struct loop *l)
+{
+	struct alert_event ev[1];
+	int n;
+
+	if (++l->since_slow < slow_every(l))
+		return;
+	l->since_slow = 0;
+	n = tlbisod_slow_tick(l->d, ev, 1);
+	handle_events(l, ev, n);
+}
+
+/* Keep the workload engine's fd (new after a reload) in the epoll. */
+static void watch_workload(struct loop *l)
+{
+	int fd = l->d->wl_ready ? workload_engine_fd(&l->d->wl) : -1;
+
+	if (fd == l->wl_fd)
+		return;
+	if (l->wl_fd >= 0)
+		epoll_ctl(l->ep, EPOLL_CTL_DEL, l->wl_fd, NULL);
+	l->wl_fd = -1;
+	if (fd >= 0 && ep_add(l, fd, EPOLLIN, TAG_WORKLOAD, 0) == 0)
+		l->wl_fd = fd;
+}
+
 /* The timer fired: sample, then tell systemd we are alive. */
 static void on_timer(struct loop *l)
 {
@@ -200,6 +248,7 @@ static void on_timer(struct loop *l)
 	if (read(l->tfd, &exp, sizeof(exp)) != sizeof(exp))
 		return;
 	do_sample(l);
+	maybe_slow_tick(l);
 	notify_status(l, l->watchdog_usec ? "WATCHDOG=1\n" : "");
 }
 
@@ -225,6 +274,7 @@ static bool do_reload(struct loop *l, char *err, size_t errsz)
 			      l->d->last_reload_error);
 		snprintf(err, errsz, "%s", l->d->last_reload_error);
 	}
+	watch_workload(l);
 	notify_status(l, "READY=1\n");
 	return ok;
 }
@@ -358,6 +408,13 @@ static void client_request(struct loop *l, struct loop_client *c, const char *li
 						    "root"));
 	if (cmd == CTL_CMD_STATUS)
 		return client_reply(l, c, ctl_reply_ok("status", tlbisod_status(l->d)));
+	if (cmd == CTL_CMD_RESTORE) {
+		tl_log(l->d->log, LOG_NOTICE,
+		       "restore requested: housekeeping restored and off until the next reload");
+		tlbisod_hk_stop(l->d);
+		l->d->hk_suspended = true;
+		return client_reply(l, c, ctl_reply_ok(NULL, NULL));
+	}
 	if (do_reload(l, err, sizeof(err)))
 		return client_reply(l, c, ctl_reply_ok(NULL, NULL));
 	client_reply(l, c, ctl_reply_error(err));
@@ -445,6 +502,9 @@ static void dispatch(struct loop *l, const struct epoll_event *ev)
 	case TAG_HOOK:
 		reap_hook(l);
 		break;
+	case TAG_WORKLOAD:
+		tlbisod_wl_readable(l->d);
+		break;
 	case TAG_CLIENT:
 		if (l->cl[idx].fd < 0)
 			break;
@@ -481,7 +541,7 @@ static int loop_setup(struct loop *l, struct tlbisod *d, struct tl_err *e)
 
 	memset(l, 0, sizeof(*l));
 	l->d = d;
-	l->sfd = l->tfd = l->lfd = -1;
+	l->sfd = l->tfd = l->lfd = l->wl_fd = -1;
 	for (int i = 0; i < LOOP_CLIENTS; i++)
 		l->cl[i].fd = -1;
 	l->ep = epoll_create1(EPOLL_CLOEXEC);
@@ -494,6 +554,8 @@ static int loop_setup(struct loop *l, struct tlbisod *d, struct tl_err *e)
 		r = setup_timer(l, e);
 	if (sd_watchdog_enabled(0, &l->watchdog_usec) <= 0)
 		l->watchdog_usec = 0;
+	if (r == 0)
+		watch_workload(l);
 	return r;
 }
 
@@ -540,6 +602,7 @@ int tlbisod_run(struct tlbisod *d, const struct alert *lost, struct tl_err *e)
 		r = tl_err_set(e, EIO, "first sample failed: %s", d->sample_error);
 	if (r < 0) {
 		loop_close(&l);
+		tlbisod_hk_stop(d);
 		return r;
 	}
 	announce_start(&l, lost);
@@ -559,6 +622,8 @@ int tlbisod_run(struct tlbisod *d, const struct alert *lost, struct tl_err *e)
 	}
 	sd_notify(0, "STOPPING=1");
 	tl_log(d->log, LOG_INFO, "stopping");
+	/* Put back every housekeeping change (the journal, in reverse order) before exit. */
+	tlbisod_hk_stop(d);
 	loop_close(&l);
 	return r;
 }

@@ -71,7 +71,7 @@ void tlbisod_log_event(const struct tlbisod *d, const struct alert_event *ev)
 	for (int i = 0; i < 8; i++)
 		fields[i] = f[i];
 	fields[8] = NULL;
-	if (a->source == ALERT_SOURCE_STATE)
+	if (a->source == ALERT_SOURCE_STATE || (a->source == ALERT_SOURCE_TASK && ev->raised))
 		tl_log_fields(d->log, event_prio(ev), fields, "%s %s %s: %s",
 			      alert_severity_name(a->severity), alert_type_name(a->type),
 			      ev->raised ? "raised" : "cleared", a->remedy);

@@ -223,6 +223,9 @@ json_object *tlbisod_status(const struct tlbisod *d)
 	json_object_object_add(o, "history", status_history(d));
 	json_object_object_add(o, "notes", status_notes(d));
 	status_counters(d, o);
+	json_object_object_add(o, "housekeeping", tlbisod_hk_status(d));
+	json_object_object_add(o, "workloads",
+			       d->wl_ready ? workload_engine_status_json(&d->wl) : NULL);
 	json_object_object_add(o, "last_reload_error",
 			       d->reload_failed ? json_object_new_string(d->last_reload_error)
 						: NULL);

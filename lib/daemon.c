@@ -215,6 +215,9 @@ int tlbisod_start(struct tlbisod *d, const struct tl_logger *log, const struct a
 	if (r < 0)
 		return r;
 	*lost = check_state(d, time(NULL));
+	/* Pinned and resolved: housekeeping and workloads before the first sample and READY. */
+	tlbisod_hk_start(d);
+	tlbisod_wl_start(d);
 	return 0;
 }
 
@@ -252,36 +255,65 @@ static bool needs_rebuild(const struct tl_config *a, const struct tl_config *b)
 	       a->monitor.baseline_samples != b->monitor.baseline_samples;
 }
 
-/* Apply a validated config: swap it in, re-resolving what depends on it. */
-static int apply_config(struct tlbisod *d, const struct tl_config *nc, struct tl_err *e)
+/*
+ * Apply a validated config: swap it in, re-resolving what depends on it.
+ * On success the old config is in *old for the caller to free.
+ */
+static int apply_config(struct tlbisod *d, const struct tl_config *nc, struct tl_config *old,
+			struct tl_err *e)
 {
-	struct tl_config old = d->conf;
 	int r;
 
+	*old = d->conf;
 	d->conf = *nc;
-	if (!needs_rebuild(&old, nc))
+	if (!needs_rebuild(old, nc))
 		return 0;
 	r = resolve_and_pin(d, e);
 	if (r == 0)
 		r = build_monitor(d, e);
 	if (r < 0) {
-		d->conf = old;
+		d->conf = *old;
 		return r;
 	}
 	return 0;
 }
 
+/*
+ * The new config is in force: restore the old housekeeping and apply the
+ * new (a `restore` suspension ends here), and rebuild the workload engine
+ * before the old rules it points at are freed.
+ */
+static void restart_hk_wl(struct tlbisod *d, struct tl_config *old)
+{
+	tlbisod_wl_stop(d);
+	tlbisod_hk_stop(d);
+	d->hk_suspended = false;
+	d->hk_error[0] = '\0';
+	tlbisod_hk_start(d);
+	tlbisod_wl_start(d);
+	conf_free(old);
+}
+
 int tlbisod_reload(struct tlbisod *d, struct tl_err *e)
 {
-	struct tl_config *nc = malloc(sizeof(*nc));
+	struct tl_config *nc = malloc(sizeof(*nc)), *old = malloc(sizeof(*old));
 	int r;
 
-	if (!nc)
+	if (!nc || !old) {
+		free(nc);
+		free(old);
 		return tl_err_set(e, ENOMEM, "out of memory");
+	}
 	r = tlbisod_load_config(&d->opt, nc, d->last_reload_error, sizeof(d->last_reload_error), e);
-	if (r == 0)
-		r = apply_config(d, nc, e);
+	if (r == 0) {
+		r = apply_config(d, nc, old, e);
+		if (r < 0)
+			conf_free(nc);
+		else
+			restart_hk_wl(d, old);
+	}
 	free(nc);
+	free(old);
 	if (r < 0) {
 		if (!d->last_reload_error[0])
 			snprintf(d->last_reload_error, sizeof(d->last_reload_error), "%s", e->msg);
@@ -295,6 +327,8 @@ int tlbisod_reload(struct tlbisod *d, struct tl_err *e)
 
 void tlbisod_free(struct tlbisod *d)
 {
+	tlbisod_wl_stop(d);
+	conf_free(&d->conf);
 	if (d->mon_ready)
 		monitor_free(&d->mon);
 	d->mon_ready = false;

@@ -21,9 +21,11 @@
 #include "cpuset.h"
 #include "deferral.h"
 #include "facts.h"
+#include "housekeeping.h"
 #include "log.h"
 #include "monitor.h"
 #include "path.h"
+#include "workload-engine.h"
 
 #define TLBISOD_RUNTIME_DIR "/run/tlbiso"
 #define TLBISOD_STATE_DIR   "/var/lib/tlbiso"
@@ -73,6 +75,18 @@ struct tlbisod {
 	bool last_sample_failed;
 	char sample_error[TL_ERR_MSG_MAX];
 	time_t last_sample;
+
+	/* housekeeping and workloads (daemon-hk.c) */
+	struct hk_state hk;
+	bool hk_applied;   /* hk_start succeeded, hk_stop not yet run */
+	bool hk_suspended; /* the `restore` command: apply is off until the next reload */
+	unsigned long hk_changes, hk_drift_events;
+	char hk_error[TL_ERR_MSG_MAX]; /* the last hk error, "" when none */
+	struct workload_engine wl;
+	bool wl_ready;
+	char wl_error[TL_ERR_MSG_MAX];
+	char intruders_seen[260]; /* the intruders named at the last slow tick */
+	unsigned long slow_ticks;
 
 	/* outputs */
 	struct tl_buf prom;
@@ -124,6 +138,24 @@ const char *tlbisod_state(const struct tlbisod *d);
 void tlbisod_status_line(const struct tlbisod *d, char *out, size_t outsz);
 
 void tlbisod_free(struct tlbisod *d);
+
+/*
+ * Housekeeping and workloads (daemon-hk.c); each logs what it did.
+ * tlbisod_hk_start: replay a leftover journal, then apply when
+ * housekeeping.apply is set (and no `restore` suspended it). tlbisod_hk_stop:
+ * restore everything. tlbisod_wl_start: the workload engine when rules exist,
+ * with its first tick (a full scan). tlbisod_slow_tick: hk drift and the
+ * workload tick with the intruder alert, whose events go to ev.
+ */
+void tlbisod_hk_start(struct tlbisod *d);
+void tlbisod_hk_stop(struct tlbisod *d);
+void tlbisod_wl_start(struct tlbisod *d);
+void tlbisod_wl_stop(struct tlbisod *d);
+void tlbisod_wl_readable(struct tlbisod *d);
+int tlbisod_slow_tick(struct tlbisod *d, struct alert_event *ev, int maxev);
+
+/* The status parts: {"applied",...} and the engine's document (or null). */
+json_object *tlbisod_hk_status(const struct tlbisod *d);
 
 /* Format a wall-clock time as ISO 8601 UTC ("2026-11-25T17:40:00Z"). */
 void tl_iso8601(time_t t, char *out, size_t outsz);

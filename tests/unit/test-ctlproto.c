@@ -34,6 +34,7 @@ static void test_good_requests(void **state)
 	assert_int_equal(cmd, CTL_CMD_RELOAD);
 	assert_true(ctl_cmd_privileged(CTL_CMD_RELOAD));
 	assert_false(ctl_cmd_privileged(CTL_CMD_STATUS));
+	assert_true(ctl_cmd_privileged(CTL_CMD_RESTORE));
 	/* what the client formats, the server parses */
 	assert_true(ctl_format_request(CTL_CMD_RELOAD, line, sizeof(line)) > 0);
 	assert_int_equal(parse(strtok(line, "\n"), &cmd, &e), 0);

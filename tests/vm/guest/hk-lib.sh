@@ -1,89 +1,64 @@
-# Shared by the hk-*.sh guest scenarios (sourced). They run inside the qemu
-# guest (4 CPUs, CPUs 2-3 isolated), as root, and print TAP. They change real
-# kernel settings, so they refuse to run unless TLBISO_VM_GUEST=1 says this is
-# the disposable guest. Binaries: hk-killer and tlbisoctl in $TLBISO_GUEST_BIN.
-set -u
+# shellcheck shell=sh
+# hk-lib.sh - housekeeping through the real tlbisod, for the hk-*
+# scenarios (busybox sh, sourced after lib.sh and daemon.sh).
+#
+# The guest is disposable, so the scenarios change real kernel settings:
+# IRQ affinities and the workqueue cpumask.  Each scenario compares every
+# value housekeeping may change before and after, byte for byte.
+#
+# Contract used: "tlbisoctl status --json" has .housekeeping.{applied,
+# changes, unmovable_irqs, drift_events, last_error}; the restore journal
+# is RUNDIR/restore.journal; the daemon logs "housekeeping NOTE KNOB
+# WHAT: MSG" lines and "replayed a journal left by a crash".
 
-bin=${TLBISO_GUEST_BIN:-/opt/tlbiso/bin}
-killer=$bin/hk-killer
-iso=${TLBISO_HK_ISOLATE:-2-3}
-hk=${TLBISO_HK_HOUSEKEEPING:-0-1}
-run=/run/tlbiso-hk-test
-tmp=$(mktemp -d /tmp/tlbiso-hk-XXXXXX)
-pid=
+HK_ISO=2-3
+HK_MASK=3 # the housekeeping CPUs 0-1 as a cpumask
+HK_CONF=/etc/tlbiso/hk.conf
+HK_JOURNAL=$TLBISO_RUNDIR/restore.journal
 
-hk_guard() {
-	if [ "${TLBISO_VM_GUEST:-}" != 1 ]; then
-		echo "1..0 # SKIP not the test guest (TLBISO_VM_GUEST=1 unset)"
-		exit 0
-	fi
-	if [ "$(id -u)" -ne 0 ] || [ ! -x "$killer" ]; then
-		echo "1..0 # SKIP needs root and $killer"
-		exit 0
-	fi
-	if [ -z "${TLBISO_HK_ISOLATE:-}" ] && [ "$(nproc --all)" -lt 4 ]; then
-		echo "1..0 # SKIP needs 4 CPUs"
-		exit 0
-	fi
-	trap hk_cleanup EXIT
-	rm -rf "$run"
-	mkdir -p "$run"
+# hk_conf: apply IRQ affinity and the workqueue mask only; the kthreads
+# and the sysctls are left at their defaults of the daemon.
+hk_conf() {
+	write_conf hk.conf 'monitor = { interval_ms = 250; };
+housekeeping = { apply = true; irq_affinity = true; workqueue_cpumask = true; };'
 }
 
-hk_cleanup() {
-	[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	"$killer" restore --sysroot / --runtime-dir "$run" 2>/dev/null
-	rm -rf "$tmp" "$run"
-}
-
-# Every value housekeeping may change, one file each in $1.
+# hk_snapshot FILE: every value housekeeping may change, as "path:value"
+# lines (one grep for all of them: forks are dear under TCG).
 hk_snapshot() {
-	local out=$1 f
-	mkdir -p "$out"
-	for f in /proc/irq/*/smp_affinity_list /proc/irq/default_smp_affinity \
-		/sys/devices/virtual/workqueue/cpumask /sys/devices/virtual/workqueue/*/cpumask \
+	grep -H '' /proc/irq/*/smp_affinity_list /proc/irq/default_smp_affinity \
+		/sys/devices/virtual/workqueue/cpumask \
+		/sys/devices/virtual/workqueue/*/cpumask \
 		/proc/sys/kernel/watchdog_cpumask /proc/sys/vm/stat_interval \
-		/proc/sys/kernel/timer_migration /proc/sys/kernel/sched_rt_runtime_us; do
-		[ -r "$f" ] && cat "$f" >"$out/$(echo "$f" | tr / _)" 2>/dev/null
-	done
+		/proc/sys/kernel/timer_migration /proc/sys/kernel/sched_rt_runtime_us \
+		>"$1" 2>/dev/null
 	return 0
 }
 
-# Compare two snapshots byte for byte; print the differences as TAP comments.
+# hk_same A B: the snapshots are equal; the differences become diags.
 hk_same() {
-	local a=$1 b=$2 f rc=0
-	for f in "$a"/*; do
-		cmp -s "$f" "$b/${f##*/}" && continue
-		echo "# differs: ${f##*/}: $(cat "$f") -> $(cat "$b/${f##*/}" 2>/dev/null)"
-		rc=1
-	done
-	return $rc
-}
-
-# Start the housekeeping loop (the daemon's hooks) and wait for "ready".
-hk_start() {
-	"$killer" run --sysroot / --runtime-dir "$run" --isolate "$iso" --housekeeping "$hk" \
-		--interval-ms "${1:-500}" >"$tmp/out" 2>"$tmp/log" &
-	pid=$!
-	for _ in $(seq 1 200); do
-		grep -q ready "$tmp/out" 2>/dev/null && return 0
-		sleep 0.05
+	cmp -s "$1" "$2" && return 0
+	diff "$1" "$2" | sed -n 's/^\([-+][^-+]\)/\1/p' | while IFS= read -r l; do
+		diag "  differs: $l"
 	done
 	return 1
 }
 
-hk_stop() {
-	kill -TERM "$pid"
-	wait "$pid"
-	local rc=$?
-	pid=
-	return $rc
+# hk_applied: the daemon reports housekeeping in force.
+hk_applied() {
+	status /tmp/status.json
+	jqt '.housekeeping.applied == true' /tmp/status.json
 }
 
-# Whether a cpulist touches an isolated CPU (CPUs $iso, a "lo-hi" range or one CPU).
+# hk_drifted: the daemon counted at least one drift event.
+hk_drifted() {
+	status /tmp/status.json
+	jqt '.housekeeping.drift_events > 0' /tmp/status.json
+}
+
+# touches_isolated CPULIST: the list has CPU 2 or 3.
 touches_isolated() {
-	echo "$1" | tr ',' '\n' | awk -F- -v iso="$iso" 'BEGIN { n = split(iso, r, "-");
-		ilo = r[1]; ihi = (n > 1) ? r[2] : r[1] }
-		{ lo = $1; hi = (NF > 1) ? $2 : $1; if (lo <= ihi && hi >= ilo) found = 1 }
-		END { exit !found }'
+	echo "$1" | awk -F, '{ for (i = 1; i <= NF; i++) {
+		n = split($i, r, "-"); lo = r[1]; hi = (n > 1) ? r[2] : r[1]
+		if (lo <= 3 && hi >= 2) f = 1 } } END { exit !f }'
 }
