@@ -559,6 +559,21 @@ static int loop_setup(struct loop *l, struct tlbisod *d, struct tl_err *e)
 	return r;
 }
 
+/*
+ * Start-up work that needs full root is done (socket chowned, housekeeping
+ * applied): keep only what the loop needs. A failure is logged, not fatal.
+ */
+static void drop_caps(struct loop *l)
+{
+	struct tl_err e = {0};
+	char kept[256];
+
+	if (tlbisod_drop_caps(kept, sizeof(kept), &e) < 0)
+		tl_log(l->d->log, LOG_WARNING, "capabilities not dropped: %s", e.msg);
+	else
+		tl_log(l->d->log, LOG_INFO, "capabilities kept: %s", kept);
+}
+
 /* What was found at start: the lost-deferral alert, and the degraded modes. */
 static void announce_start(struct loop *l, const struct alert *lost)
 {
@@ -597,6 +612,8 @@ int tlbisod_run(struct tlbisod *d, const struct alert *lost, struct tl_err *e)
 	int hook_watched = -1, r;
 
 	r = loop_setup(&l, d, e);
+	if (r == 0)
+		drop_caps(&l);
 	/* READY only after the first sample: a daemon that cannot read /proc is not ready. */
 	if (r == 0 && do_sample(&l) < 0)
 		r = tl_err_set(e, EIO, "first sample failed: %s", d->sample_error);

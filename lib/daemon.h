@@ -154,6 +154,13 @@ void tlbisod_wl_stop(struct tlbisod *d);
 void tlbisod_wl_readable(struct tlbisod *d);
 int tlbisod_slow_tick(struct tlbisod *d, struct alert_event *ev, int maxev);
 
+/*
+ * After start-up: keep only the capabilities the loop needs (those held of
+ * CAP_SYS_NICE, CAP_NET_ADMIN, CAP_SYS_RAWIO; see daemon-caps.c), uid 0
+ * unchanged. desc gets the kept set as text, "none" when nothing was held.
+ */
+int tlbisod_drop_caps(char *desc, size_t descsz, struct tl_err *e);
+
 /* The status parts: {"applied",...} and the engine's document (or null). */
 json_object *tlbisod_hk_status(const struct tlbisod *d);
 
