@@ -68,7 +68,7 @@ if ! wait_for '.workloads != null'; then
 	echo "1..0 # SKIP the daemon did not start: $(tail -3 "$tmp/daemon.log" | tr '\n' ' ')"
 	exit 0
 fi
-echo "1..6"
+echo "1..7"
 
 "$pinme" "$tmp/go" 1 >/dev/null &
 pid=$!
@@ -119,4 +119,15 @@ if wait_for "[$alert | select(.remedy | contains(\"pid $spin \"))] | length == 0
 	ok "the intruder alert forgets the task once it is gone"
 else
 	not_ok "the intruder alert forgets the task once it is gone" "$(status | jq -c .alerts)"
+fi
+
+# A clean stop (under make check-valgrind: memcheck found nothing).
+kill -TERM "$dpid"
+wait "$dpid"
+rc=$?
+dpid=
+if [ "$rc" -eq 0 ]; then
+	ok "SIGTERM stops the daemon cleanly"
+else
+	not_ok "SIGTERM stops the daemon cleanly" "exit status $rc" "$(tail -5 "$tmp/daemon.log")"
 fi
