@@ -68,7 +68,7 @@ if ! wait_for '.workloads != null'; then
 	echo "1..0 # SKIP the daemon did not start: $(tail -3 "$tmp/daemon.log" | tr '\n' ' ')"
 	exit 0
 fi
-echo "1..7"
+echo "1..8"
 
 "$pinme" "$tmp/go" 1 >/dev/null &
 pid=$!
@@ -120,6 +120,24 @@ if wait_for "[$alert | select(.remedy | contains(\"pid $spin \"))] | length == 0
 else
 	not_ok "the intruder alert forgets the task once it is gone" "$(status | jq -c .alerts)"
 fi
+
+# After a reload the rebuilt engine still gets process events.
+kill -HUP "$dpid"
+for i in $(seq 100); do
+	grep -q "configuration reloaded" "$tmp/daemon.log" && break
+	sleep 0.1
+done
+"$pinme" "$tmp/go2" 1 >/dev/null &
+pid=$!
+if wait_for "[.workloads.workloads[]? | select(.pid == $pid)] | length == 1" &&
+	[ "$(allowed "$pid")" = 1 ]; then
+	ok "after a reload a new process is still pinned"
+else
+	not_ok "after a reload a new process is still pinned" "allowed: $(allowed "$pid")"
+fi
+kill "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+pid=
 
 # A clean stop (under make check-valgrind: memcheck found nothing).
 kill -TERM "$dpid"
