@@ -258,8 +258,10 @@ int verb_check(struct verb_ctx *ctx, int argc, char **argv)
 		return TL_EXIT_CANNOT_RUN;
 	}
 	rc = check_load_conf(ctx, &a, &p, conf);
-	if (rc < 0)
+	if (rc < 0) {
 		rc = check_do(ctx, &a, &p, conf);
+		conf_free(conf); /* loaded: it may own workload rules */
+	}
 	free(conf);
 	tl_path_fini(&p);
 	return rc;

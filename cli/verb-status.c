@@ -134,10 +134,41 @@ static void print_alerts(json_object *st)
 		json_object *al = json_object_array_get_idx(a, i);
 
 		jcpus(al, cpus, sizeof(cpus));
+		/* A task alert (intruder) has no rate: its message names the tasks. */
+		if (jstr(al, "source") && !strcmp(jstr(al, "source"), "task")) {
+			printf("  %s %s on CPU %s since %s\n    %s\n", jstr(al, "severity"),
+			       jstr(al, "type"), cpus[0] ? cpus : "-", jstr(al, "since"),
+			       jstr(al, "remedy"));
+			continue;
+		}
 		printf("  %s %s on CPU %s: %s %.3f/s > %.3f/s since %s\n    remedy: %s\n",
 		       jstr(al, "severity"), jstr(al, "type"), cpus[0] ? cpus : "-",
 		       jstr(al, "source"), jnum(al, "rate"), jnum(al, "threshold"),
 		       jstr(al, "since"), jstr(al, "remedy"));
+	}
+}
+
+/* Housekeeping in one line, then the workloads as the engine renders them. */
+static void print_hk_workloads(json_object *st)
+{
+	json_object *hk, *v, *wl;
+
+	if (json_object_object_get_ex(st, "housekeeping", &hk) && hk) {
+		json_object_object_get_ex(hk, "applied", &v);
+		printf("\nhousekeeping: %s, %.0f change%s, %.0f drift event%s",
+		       json_object_get_boolean(v) ? "applied" : "not applied", jnum(hk, "changes"),
+		       jnum(hk, "changes") == 1 ? "" : "s", jnum(hk, "drift_events"),
+		       jnum(hk, "drift_events") == 1 ? "" : "s");
+		if (json_object_object_get_ex(hk, "unmovable_irqs", &v) &&
+		    json_object_array_length(v))
+			printf(", unmovable IRQs %s", json_object_to_json_string(v));
+		printf("\n");
+		if (jstr(hk, "last_error"))
+			printf("  last error: %s\n", jstr(hk, "last_error"));
+	}
+	if (json_object_object_get_ex(st, "workloads", &wl) && wl) {
+		printf("\n");
+		workload_status_render_text(stdout, wl);
 	}
 }
 
@@ -212,6 +243,7 @@ int verb_status(struct verb_ctx *ctx, int argc, char **argv)
 		print_header(st);
 		print_cpus(st);
 		print_alerts(st);
+		print_hk_workloads(st);
 		print_history_notes(st);
 	}
 	json_object_put(reply);

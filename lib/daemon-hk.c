@@ -113,37 +113,68 @@ static void log_finding(struct tlbisod *d, const struct wl_finding *f)
 	}
 }
 
+/* Was pid among the intruders of the previous tick? */
+static bool intruder_known(const struct tlbisod *d, pid_t pid)
+{
+	for (int i = 0; i < d->nintruders; i++)
+		if (d->intruders[i].pid == pid)
+			return true;
+	return false;
+}
+
 /*
- * Step the intruder alert from one tick's findings; the message names the
- * first intruders by pid and comm.
+ * Keep this tick's intruders, one per process, logging each one not seen at
+ * the previous tick; name them in what for the alert's message.
  */
+static void collect_intruders(struct tlbisod *d, const struct wl_findings *fs, struct cpuset *cpus,
+			      char *what, size_t whatsz)
+{
+	struct tlbisod_intruder cur[WL_FINDINGS_MAX];
+	size_t n = 0;
+	int nc = 0;
+
+	cpuset_zero(cpus);
+	what[0] = '\0';
+	for (int i = 0; i < fs->n; i++) {
+		const struct wl_finding *f = &fs->items[i];
+		bool dup = false;
+
+		if (f->kind != WL_FINDING_INTRUDER || f->cpu < 0)
+			continue;
+		cpuset_set(cpus, f->cpu);
+		for (int j = 0; j < nc; j++)
+			dup |= cur[j].pid == f->pid;
+		if (dup)
+			continue;
+		cur[nc].pid = f->pid;
+		cur[nc].cpu = f->cpu;
+		snprintf(cur[nc].comm, sizeof(cur[nc].comm), "%s", f->comm);
+		if (!intruder_known(d, f->pid))
+			tl_log(d->log, LOG_NOTICE,
+			       "intruder: pid %d (%s) runs on isolated CPU %d in no workload rule",
+			       (int)f->pid, f->comm, f->cpu);
+		if (n < whatsz)
+			n += snprintf(what + n, whatsz - n, "%spid %d (%s) on CPU %d",
+				      nc ? ", " : "", (int)f->pid, f->comm, f->cpu);
+		nc++;
+	}
+	memcpy(d->intruders, cur, sizeof(cur[0]) * (size_t)nc);
+	d->nintruders = nc;
+}
+
+/* Step the intruder alert from one tick's findings. */
 static int step_intruders(struct tlbisod *d, const struct wl_findings *fs, struct alert_event *ev,
 			  int maxev)
 {
 	struct cpuset cpus;
-	char what[260] = "";
-	size_t n = 0;
-	int found = 0, r;
+	char what[260];
 	const struct alert *a;
+	int r;
 
-	cpuset_zero(&cpus);
-	for (int i = 0; i < fs->n; i++) {
-		const struct wl_finding *f = &fs->items[i];
-
-		if (f->kind != WL_FINDING_INTRUDER || f->cpu < 0)
-			continue;
-		cpuset_set(&cpus, f->cpu);
-		if (n < sizeof(what))
-			n += snprintf(what + n, sizeof(what) - n, "%spid %d (%s) on CPU %d",
-				      found ? ", " : "", (int)f->pid, f->comm, f->cpu);
-		found++;
-	}
-	r = alerts_step_intruder(&d->alerts, found > 0, &cpus, what, d->conf.monitor.clear_after,
-				 time(NULL), d->mon_ready ? d->mon.samples : 0, &a);
-	/* Raising logs the names; a changed list while active is logged here. */
-	if (!r && found && strcmp(what, d->intruders_seen))
-		tl_log(d->log, LOG_NOTICE, "intruders on isolated CPUs now: %s", what);
-	snprintf(d->intruders_seen, sizeof(d->intruders_seen), "%s", what);
+	collect_intruders(d, fs, &cpus, what, sizeof(what));
+	r = alerts_step_intruder(&d->alerts, d->nintruders > 0, &cpus, what,
+				 d->conf.monitor.clear_after, time(NULL),
+				 d->mon_ready ? d->mon.samples : 0, &a);
 	if (!r || maxev < 1)
 		return 0;
 	ev[0].raised = r > 0;
@@ -220,6 +251,21 @@ int tlbisod_slow_tick(struct tlbisod *d, struct alert_event *ev, int maxev)
 		hk_report_free(&rep);
 	}
 	return wl_tick(d, ev, maxev, true);
+}
+
+json_object *tlbisod_intruders_status(const struct tlbisod *d)
+{
+	json_object *a = json_object_new_array();
+
+	for (int i = 0; i < d->nintruders; i++) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "pid", json_object_new_int(d->intruders[i].pid));
+		json_object_object_add(o, "comm", json_object_new_string(d->intruders[i].comm));
+		json_object_object_add(o, "cpu", json_object_new_int(d->intruders[i].cpu));
+		json_object_array_add(a, o);
+	}
+	return a;
 }
 
 json_object *tlbisod_hk_status(const struct tlbisod *d)

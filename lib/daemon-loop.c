@@ -226,12 +226,15 @@ static void maybe_slow_tick(struct loop *l)
 	handle_events(l, ev, n);
 }
 
-/* Keep the workload engine's fd (new after a reload) in the epoll. */
-static void watch_workload(struct loop *l)
+/*
+ * Keep the workload engine's fd in the epoll. After a reload the engine is
+ * new and its fd may reuse the old number (closing removed it): renew.
+ */
+static void watch_workload(struct loop *l, bool renew)
 {
 	int fd = l->d->wl_ready ? workload_engine_fd(&l->d->wl) : -1;
 
-	if (fd == l->wl_fd)
+	if (fd == l->wl_fd && !renew)
 		return;
 	if (l->wl_fd >= 0)
 		epoll_ctl(l->ep, EPOLL_CTL_DEL, l->wl_fd, NULL);
@@ -274,7 +277,7 @@ static bool do_reload(struct loop *l, char *err, size_t errsz)
 			      l->d->last_reload_error);
 		snprintf(err, errsz, "%s", l->d->last_reload_error);
 	}
-	watch_workload(l);
+	watch_workload(l, true);
 	notify_status(l, "READY=1\n");
 	return ok;
 }
@@ -555,8 +558,23 @@ static int loop_setup(struct loop *l, struct tlbisod *d, struct tl_err *e)
 	if (sd_watchdog_enabled(0, &l->watchdog_usec) <= 0)
 		l->watchdog_usec = 0;
 	if (r == 0)
-		watch_workload(l);
+		watch_workload(l, false);
 	return r;
+}
+
+/*
+ * Start-up work that needs full root is done (socket chowned, housekeeping
+ * applied): keep only what the loop needs. A failure is logged, not fatal.
+ */
+static void drop_caps(struct loop *l)
+{
+	struct tl_err e = {0};
+	char kept[256];
+
+	if (tlbisod_drop_caps(kept, sizeof(kept), &e) < 0)
+		tl_log(l->d->log, LOG_WARNING, "capabilities not dropped: %s", e.msg);
+	else
+		tl_log(l->d->log, LOG_INFO, "capabilities kept: %s", kept);
 }
 
 /* What was found at start: the lost-deferral alert, and the degraded modes. */
@@ -597,6 +615,8 @@ int tlbisod_run(struct tlbisod *d, const struct alert *lost, struct tl_err *e)
 	int hook_watched = -1, r;
 
 	r = loop_setup(&l, d, e);
+	if (r == 0)
+		drop_caps(&l);
 	/* READY only after the first sample: a daemon that cannot read /proc is not ready. */
 	if (r == 0 && do_sample(&l) < 0)
 		r = tl_err_set(e, EIO, "first sample failed: %s", d->sample_error);

@@ -226,6 +226,7 @@ json_object *tlbisod_status(const struct tlbisod *d)
 	json_object_object_add(o, "housekeeping", tlbisod_hk_status(d));
 	json_object_object_add(o, "workloads",
 			       d->wl_ready ? workload_engine_status_json(&d->wl) : NULL);
+	json_object_object_add(o, "intruders", tlbisod_intruders_status(d));
 	json_object_object_add(o, "last_reload_error",
 			       d->reload_failed ? json_object_new_string(d->last_reload_error)
 						: NULL);

@@ -85,7 +85,13 @@ struct tlbisod {
 	struct workload_engine wl;
 	bool wl_ready;
 	char wl_error[TL_ERR_MSG_MAX];
-	char intruders_seen[260]; /* the intruders named at the last slow tick */
+	/* the intruders of the last slow tick, one per process */
+	struct tlbisod_intruder {
+		pid_t pid;
+		int cpu;
+		char comm[PROC_COMM_MAX + 1];
+	} intruders[WL_FINDINGS_MAX];
+	int nintruders;
 	unsigned long slow_ticks;
 
 	/* outputs */
@@ -154,8 +160,17 @@ void tlbisod_wl_stop(struct tlbisod *d);
 void tlbisod_wl_readable(struct tlbisod *d);
 int tlbisod_slow_tick(struct tlbisod *d, struct alert_event *ev, int maxev);
 
+/*
+ * After start-up: keep only the capabilities the loop needs (those held of
+ * CAP_SYS_NICE, CAP_NET_ADMIN, CAP_SYS_RAWIO; see daemon-caps.c), uid 0
+ * unchanged. desc gets the kept set as text, "none" when nothing was held.
+ */
+int tlbisod_drop_caps(char *desc, size_t descsz, struct tl_err *e);
+
 /* The status parts: {"applied",...} and the engine's document (or null). */
 json_object *tlbisod_hk_status(const struct tlbisod *d);
+/* [{"pid","comm","cpu"}] of the last workload tick. */
+json_object *tlbisod_intruders_status(const struct tlbisod *d);
 
 /* Format a wall-clock time as ISO 8601 UTC ("2026-11-25T17:40:00Z"). */
 void tl_iso8601(time_t t, char *out, size_t outsz);

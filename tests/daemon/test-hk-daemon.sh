@@ -120,7 +120,7 @@ write_conf
 # proc/interrupts is the one file the daemon tests rewrite; keep it out of the comparison.
 cp -a "$sys" "$tmp/orig"
 
-echo "1..14"
+echo "1..16"
 
 start_daemon
 check "the daemon starts and applies" wait_for '.housekeeping.applied == true'
@@ -144,7 +144,23 @@ if wait_for '.last_reload_error != null' && wait_for '.housekeeping.applied == t
 else
 	not_ok "a refused reload keeps the housekeeping in force" "$(status | jq -c .housekeeping)"
 fi
+
+# A valid reload restores, then applies the new config: stat_interval off is put back.
+hk_stat=$(cat "$sys/proc/sys/vm/stat_interval")
 write_conf
+sed -i 's/stat_interval = true/stat_interval = false/' "$conf"
+kill -HUP "$dpid"
+if wait_file "$sys/proc/sys/vm/stat_interval" 1 && wait_for '.housekeeping.applied == true' &&
+	[ "$(cat "$sys/proc/irq/24/smp_affinity_list")" = "$hk_irq" ]; then
+	ok "a valid reload puts back a knob switched off and keeps the others"
+else
+	not_ok "a valid reload puts back a knob switched off and keeps the others" \
+		"stat_interval $(cat "$sys/proc/sys/vm/stat_interval")" "$(status | jq -c .housekeeping)"
+fi
+write_conf
+kill -HUP "$dpid"
+check "a reload switching it on again applies it" \
+	wait_file "$sys/proc/sys/vm/stat_interval" "$hk_stat"
 
 if stop_daemon && same_as_orig && [ ! -e "$journal" ]; then
 	ok "SIGTERM restores every value byte for byte and removes the journal"
@@ -188,7 +204,7 @@ if stop_daemon && same_as_orig && [ ! -e "$journal" ]; then
 else
 	not_ok "the second SIGTERM restores everything too" "$(diff -r "$tmp/orig" "$sys" | head -5)"
 fi
-if [ "$n" -ne 14 ]; then
+if [ "$n" -ne 16 ]; then
 	echo "# ran $n points"
 fi
 grep -q "housekeeping restore:" "$tmp/daemon.log" || echo "# no restore summary logged"

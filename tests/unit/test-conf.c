@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "conf.h"
+#include "workload-conf.h"
 
 static char tmpdir[64];
 
@@ -199,6 +200,42 @@ static void test_auto_and_empty_file(void **state)
 	assert_int_equal(c.monitor.window, 5);
 }
 
+/* The workloads list is parsed into rules the config owns; a bad rule has its line. */
+static void test_workloads(void **state)
+{
+	const char *good =
+		"workloads = (\n"
+		"  { name = \"a\"; match = { comm = \"^a$\"; }; cpus = \"1\"; },\n"
+		"  { name = \"b\"; match = { unit = \"b.service\"; }; cpus = \"2-3\"; }\n"
+		");\n";
+	const char *bad = "monitor = { window = 4; };\n"
+			  "workloads = (\n"
+			  "  { name = \"a\"; match = { comm = \"^a$\"; }; cpus = \"1\"; },\n"
+			  "  { name = \"b\"; match = { comm = \"(\"; }; cpus = \"\"; }\n"
+			  ");\n";
+	struct tl_config c;
+	struct conf_problems p;
+	struct tl_err e = {0};
+
+	assert_int_equal(conf_load(&c, write_conf(good), false, &p, &e), 0);
+	assert_non_null(c.workloads);
+	assert_int_equal(c.workloads->n, 2);
+	/* A bad list leaves the loaded config as it was, rules included. */
+	assert_int_equal(conf_load(&c, write_conf(bad), false, &p, &e), -EINVAL);
+	assert_true(p.n >= 1);
+	for (int i = 0; i < p.n; i++)
+		assert_int_equal(p.items[i].line, 4);
+	assert_int_equal(c.workloads->n, 2);
+	assert_int_equal(c.monitor.window, 5);
+	conf_free(&c);
+	assert_null(c.workloads);
+	/* Not a list: one problem with the line. */
+	assert_int_equal(conf_load(&c, write_conf("\nworkloads = 3;\n"), false, &p, &e), -EINVAL);
+	assert_int_equal(p.items[0].line, 2);
+	assert_int_equal(conf_load(&c, write_conf("isolated_cpus = \"1\";\n"), false, &p, &e), 0);
+	assert_null(c.workloads);
+}
+
 /* More problems than the array holds are counted, not lost silently. */
 static void test_many_problems_counted(void **state)
 {
@@ -246,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_overlap_and_type_errors),
 		cmocka_unit_test(test_auto_and_empty_file),
 		cmocka_unit_test(test_many_problems_counted),
+		cmocka_unit_test(test_workloads),
 		cmocka_unit_test(test_shipped_conf_loads),
 	};
 
