@@ -674,7 +674,8 @@ static int itr_rx_replay(struct ipitrace *t)
 {
 	int n = 0;
 
-	qsort(t->rx, t->nrx, sizeof(*t->rx), rx_cmp);
+	if (t->nrx) /* rx may still be NULL: qsort(NULL, 0) is undefined */
+		qsort(t->rx, t->nrx, sizeof(*t->rx), rx_cmp);
 	for (size_t i = 0; i < t->nrx; i++)
 		n += itr_rx_event(t, &t->rx[i]);
 	t->nrx = 0;

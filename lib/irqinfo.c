@@ -122,7 +122,9 @@ int irqinfo_read(struct irq_affinity_list *l, const struct tl_path *p, const str
 	closedir(d);
 	if (r < 0)
 		return tl_err_set(e, -r, "out of memory listing /proc/irq");
-	qsort(l->items, (size_t)l->n, sizeof(*l->items), cmp_irq);
+	/* A dump may hold no IRQ at all, and qsort(NULL, 0) is undefined. */
+	if (l->n)
+		qsort(l->items, (size_t)l->n, sizeof(*l->items), cmp_irq);
 	return 0;
 }
 

@@ -110,7 +110,8 @@ int kallsyms_parse(struct kallsyms *k, const char *text, size_t len, struct tl_e
 		p += l + 1;
 	}
 	k->hidden = k->n == 0 && zeros > 0;
-	qsort(k->syms, k->n, sizeof(*k->syms), ksym_cmp);
+	if (k->n) /* an empty kallsyms leaves syms NULL */
+		qsort(k->syms, k->n, sizeof(*k->syms), ksym_cmp);
 	return 0;
 }
 

@@ -134,7 +134,8 @@ int latency_irq_deltas(const struct irq_table *before, const struct irq_table *a
 		snprintf(v[k].name, sizeof(v[k].name), "%s", ra->name);
 		v[k++].count = d;
 	}
-	qsort(v, (size_t)k, sizeof(*v), irq_cmp);
+	if (k) /* v may be NULL when no row moved */
+		qsort(v, (size_t)k, sizeof(*v), irq_cmp);
 	*out = v;
 	*n = k;
 	return 0;

@@ -4,6 +4,9 @@
 # never a timing). The tests run oslat on the last online CPU with --force,
 # because this machine's other tasks may be confined to it.
 . "${top_srcdir:-.}/tests/cli/lib.sh"
+# Tests that load or time CPU 1 (spinners, tracing, oslat) must not overlap
+# under make -j: one would measure the other. flock waits for the previous.
+exec 9>"${top_builddir:-.}/tests/cpu1.lock" && flock -w 300 9
 need_jq
 [ "$LIVECPU" -ge 1 ] || skip_all "needs two online CPUs (one housekeeping, one measured)"
 [ -r /proc/interrupts ] || skip_all "/proc/interrupts not readable"

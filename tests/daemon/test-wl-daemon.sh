@@ -6,6 +6,9 @@
 # pid and comm, which stops naming it once it is gone. Speaks TAP; never asserts a
 # time (bounded polls only).
 set -u
+# Tests that load or time CPU 1 (spinners, tracing, oslat) must not overlap
+# under make -j: one would measure the other. flock waits for the previous.
+exec 9>"${top_builddir:-.}/tests/cpu1.lock" && flock -w 300 9
 
 builddir=${top_builddir:-.}
 tlbisod=$builddir/daemon/tlbisod

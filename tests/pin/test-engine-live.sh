@@ -5,6 +5,9 @@
 # The driver ticks only every ten minutes, so within the bounded waits below
 # only the proc connector's events can have done the work.
 set -u
+# Tests that load or time CPU 1 (spinners, tracing, oslat) must not overlap
+# under make -j: one would measure the other. flock waits for the previous.
+exec 9>"${top_builddir:-.}/tests/cpu1.lock" && flock -w 300 9
 bld=${top_builddir:-.}/tests/pin
 n=0
 

@@ -3,6 +3,9 @@
 # capabilities, and the exit statuses of env(1). CPUs here are usually not
 # isolated, so most cases pass --force; the refusal itself is tested too.
 set -u
+# Tests that load or time CPU 1 (spinners, tracing, oslat) must not overlap
+# under make -j: one would measure the other. flock waits for the previous.
+exec 9>"${top_builddir:-.}/tests/cpu1.lock" && flock -w 300 9
 ctlbin=${top_builddir:-.}/cli/tlbisoctl
 # Under "make check-valgrind" TLBISO_WRAP runs our binary under memcheck.
 ctl() { ${TLBISO_WRAP:-} "$ctlbin" "$@"; }

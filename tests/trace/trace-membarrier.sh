@@ -4,6 +4,9 @@
 # count within 10% of its calls; the private tracefs instance must be gone
 # after a normal exit, after SIGINT, and stale ones must be cleaned up.
 set -u
+# Tests that load or time CPU 1 (spinners, tracing, oslat) must not overlap
+# under make -j: one would measure the other. flock waits for the previous.
+exec 9>"${top_builddir:-.}/tests/cpu1.lock" && flock -w 300 9
 
 bld=${top_builddir:-.}
 ctl=$bld/cli/tlbisoctl
