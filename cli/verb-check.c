@@ -161,31 +161,11 @@ static int check_parse(struct verb_ctx *ctx, int argc, char **argv, struct check
 	return -1;
 }
 
-/* Load the config: an explicit --config must exist; the default one may not. */
-static int check_load_conf(struct verb_ctx *ctx, const struct check_args *a,
-			   const struct tl_path *p, struct tl_config *conf)
+/* Load the config (see verb_load_config). */
+static int check_load_conf(struct verb_ctx *ctx, const struct check_args *a, const struct tl_path *p,
+		struct tl_config *conf)
 {
-	struct conf_problems probs = {0};
-	struct tl_err e = {0};
-	char path[PATH_MAX], text[8192];
-	int r;
-
-	conf_defaults(conf);
-	if (a->config)
-		snprintf(path, sizeof(path), "%s", a->config);
-	else
-		tl_path_join(p, TL_CONF_DEFAULT_PATH, path, sizeof(path));
-	r = conf_load(conf, path, a->config == NULL, &probs, &e);
-	if (r == -EINVAL && probs.n) {
-		conf_problems_format(&probs, path, text, sizeof(text));
-		fprintf(stderr, "%s", text);
-		return TL_EXIT_USAGE;
-	}
-	if (r < 0) {
-		fprintf(stderr, "%s check: %s\n", ctx->prog, e.msg);
-		return TL_EXIT_USAGE;
-	}
-	return -1;
+	return verb_load_config(ctx, "check", a->config, p, conf);
 }
 
 /* Gather, judge and print; returns the exit status. */

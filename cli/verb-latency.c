@@ -119,31 +119,11 @@ static int latency_parse(struct verb_ctx *ctx, int argc, char **argv, struct lat
 	return -1;
 }
 
-/* Load the config: an explicit --config must exist; the default one may not. */
+/* Load the config (see verb_load_config). */
 static int latency_conf(struct verb_ctx *ctx, const struct latency_args *a, const struct tl_path *p,
-			struct tl_config *conf)
+		struct tl_config *conf)
 {
-	struct conf_problems probs = {0};
-	struct tl_err e = {0};
-	char path[PATH_MAX], text[8192];
-	int r;
-
-	conf_defaults(conf);
-	if (a->config)
-		snprintf(path, sizeof(path), "%s", a->config);
-	else
-		tl_path_join(p, TL_CONF_DEFAULT_PATH, path, sizeof(path));
-	r = conf_load(conf, path, a->config == NULL, &probs, &e);
-	if (r == -EINVAL && probs.n) {
-		conf_problems_format(&probs, path, text, sizeof(text));
-		fprintf(stderr, "%s", text);
-		return TL_EXIT_USAGE;
-	}
-	if (r < 0) {
-		fprintf(stderr, "%s latency: %s\n", ctx->prog, e.msg);
-		return TL_EXIT_USAGE;
-	}
-	return -1;
+	return verb_load_config(ctx, "latency", a->config, p, conf);
 }
 
 /* The CPUs to measure and the housekeeping ones, resolved like `check` does. */

@@ -57,4 +57,15 @@ int verb_ctl_call_error(const struct verb_ctx *ctx, const char *runtime_dir,
 int verb_trace(struct verb_ctx *ctx, int argc, char **argv);
 int verb_top(struct verb_ctx *ctx, int argc, char **argv);
 
+struct tl_config;
+struct tl_path;
+
+/*
+ * Load the config for a verb: explicit_path (--config) must exist, the
+ * default under the sysroot may be absent. Prints every file:line problem;
+ * returns -1 on success, else the exit status (TL_EXIT_USAGE).
+ */
+int verb_load_config(struct verb_ctx *ctx, const char *verb, const char *explicit_path,
+		     const struct tl_path *p, struct tl_config *conf);
+
 #endif
