@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,19 @@ int verb_usage_error(const struct verb_ctx *ctx, const char *verb, const char *f
 	va_end(ap);
 	fprintf(stderr, "\nTry '%s %s --help' for more information.\n", ctx->prog, verb);
 	return TL_EXIT_USAGE;
+}
+
+bool verb_parse_seconds(const char *s, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > 3600)
+		return false;
+	*out = (int)v;
+	return true;
 }
 
 int main(int argc, char **argv)

@@ -59,20 +59,6 @@ static void check_usage(FILE *out)
 	      out);
 }
 
-/* A positive number of seconds, at most an hour. */
-static bool parse_seconds(const char *s, int *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 1 || v > 3600)
-		return false;
-	*out = (int)v;
-	return true;
-}
-
 /*
  * --latency takes an optional SECONDS, also as the next word ("--latency 5"),
  * which getopt_long only allows as "--latency=5": take a number that follows.
@@ -87,7 +73,7 @@ static bool latency_arg(int argc, char **argv, int *out)
 		*out = 10;
 		return true;
 	}
-	return parse_seconds(s, out);
+	return verb_parse_seconds(s, out);
 }
 
 /* getopt_long loop; returns -1 to go on, else the exit status. */
@@ -128,7 +114,7 @@ static int check_parse(struct verb_ctx *ctx, int argc, char **argv, struct check
 			a->json = true;
 			break;
 		case 's':
-			if (!parse_seconds(optarg, &a->sample))
+			if (!verb_parse_seconds(optarg, &a->sample))
 				return verb_usage_error(ctx, "check",
 							"--sample wants 1..3600 seconds, not '%s'",
 							optarg);

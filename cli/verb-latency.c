@@ -55,20 +55,6 @@ static void latency_usage(FILE *out)
 	      out);
 }
 
-/* A positive number of seconds, at most an hour. */
-static bool lat_seconds(const char *s, int *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 1 || v > 3600)
-		return false;
-	*out = (int)v;
-	return true;
-}
-
 /* getopt_long loop; returns -1 to go on, else the exit status. */
 static int latency_parse(struct verb_ctx *ctx, int argc, char **argv, struct latency_args *a)
 {
@@ -93,7 +79,7 @@ static int latency_parse(struct verb_ctx *ctx, int argc, char **argv, struct lat
 			a->have_cpus = true;
 			break;
 		case 'd':
-			if (!lat_seconds(optarg, &a->seconds))
+			if (!verb_parse_seconds(optarg, &a->seconds))
 				return verb_usage_error(
 					ctx, "latency",
 					"--duration wants 1..3600 seconds, not '%s'", optarg);

@@ -6,6 +6,8 @@
 #ifndef TLBISO_VERBS_H
 #define TLBISO_VERBS_H
 
+#include <stdbool.h>
+
 #include "log.h"
 
 /* Exit statuses shared by every verb (documented in tlbisoctl(8)). */
@@ -56,6 +58,9 @@ int verb_ctl_call_error(const struct verb_ctx *ctx, const char *runtime_dir,
 /* IPI attribution and the live view (cli/verb-trace.c, cli/verb-top.c). */
 int verb_trace(struct verb_ctx *ctx, int argc, char **argv);
 int verb_top(struct verb_ctx *ctx, int argc, char **argv);
+
+/* A positive number of seconds, at most an hour (--sample, --duration, --latency). */
+bool verb_parse_seconds(const char *s, int *out);
 
 struct tl_config;
 struct tl_path;
