@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,12 @@ static int json_number(json_object *o, const char *key, double *out)
 	return 0;
 }
 
+/* Written so that NaN, which compares false both ways, is refused too. */
+static bool cpu_number_valid(double cpu)
+{
+	return cpu >= 0 && cpu < TL_MAX_CPUS;
+}
+
 static int json_thread(json_object *t, struct oslat_cpu *c)
 {
 	double cpu;
@@ -54,7 +61,7 @@ static int json_thread(json_object *t, struct oslat_cpu *c)
 	    json_number(t, "min", &c->min_us) < 0 || json_number(t, "avg", &c->avg_us) < 0 ||
 	    json_number(t, "max", &c->max_us) < 0)
 		return -EINVAL;
-	if (cpu < 0 || cpu >= TL_MAX_CPUS)
+	if (!cpu_number_valid(cpu))
 		return -ERANGE;
 	c->cpu = (int)cpu;
 	if (json_number(t, "duration", &c->duration_s) < 0)
@@ -146,7 +153,7 @@ int oslat_parse_text(const char *text, struct oslat_result *r, struct tl_err *e)
 	if (rc == 0 && !(r->cpus = calloc((size_t)n, sizeof(*r->cpus))))
 		rc = tl_err_set(e, ENOMEM, "out of memory");
 	for (int k = 0; rc == 0 && k < n; k++) {
-		if (vals[0][k] < 0 || vals[0][k] >= TL_MAX_CPUS) {
+		if (!cpu_number_valid(vals[0][k])) {
 			rc = tl_err_set(e, ERANGE, "oslat output: CPU %g out of range", vals[0][k]);
 			break;
 		}

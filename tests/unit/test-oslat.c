@@ -83,6 +83,14 @@ static void test_malformed(void **state)
 	assert_true(oslat_parse_text("Core:\t 0 1\nMinimum:\t 1 1\nAverage:\t 1 1\nMaximum:\t 5\n",
 				     &r, &e) < 0);
 	assert_non_null(strstr(e.msg, "Maximum"));
+	/* NaN and infinity compare false against any bound: found by fuzzing. */
+	assert_true(oslat_parse_text("Core:\t nan\nMinimum:\t 1\nAverage:\t 1\nMaximum:\t 5\n",
+				     &r, &e) < 0);
+	assert_true(oslat_parse_text("Core:\t inf\nMinimum:\t 1\nAverage:\t 1\nMaximum:\t 5\n",
+				     &r, &e) < 0);
+	assert_true(oslat_parse_json(
+			    "{\"thread\":{\"0\":{\"cpu\":NaN,\"min\":1,\"avg\":1,\"max\":1}}}",
+			    &r, &e) < 0);
 }
 
 static void write_fake(const char *path, const char *body)
