@@ -149,6 +149,7 @@ int main(int argc, char **argv)
 		return r;
 	}
 	tl_log_init(&log, "tlbisod", d.opt.verbose);
+	tl_log_use_journal(&log);
 	if (tlbisod_start(&d, &log, &lost, &e) < 0) {
 		tl_log(&log, LOG_ERR, "cannot start: %s", e.msg);
 		tlbisod_free(&d);

@@ -5,38 +5,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
-#define SD_JOURNAL_SUPPRESS_LOCATION
-#include <systemd/sd-journal.h>
-
 #include "log.h"
-
-#define LOG_FIELDS_MAX 32
-
-/* systemd sets JOURNAL_STREAM=dev:ino of the stream it connected to stderr. */
-static bool stderr_is_journal(void)
-{
-	const char *js = getenv("JOURNAL_STREAM");
-	unsigned long long dev, ino;
-	struct stat st;
-
-	if (!js || sscanf(js, "%llu:%llu", &dev, &ino) != 2)
-		return false;
-	if (fstat(STDERR_FILENO, &st) < 0)
-		return false;
-	return st.st_dev == dev && st.st_ino == ino;
-}
 
 void tl_log_init(struct tl_logger *l, const char *ident, bool verbose)
 {
 	const char *nc = getenv("NO_COLOR");
 
 	l->ident = ident;
-	l->journal = stderr_is_journal();
-	l->color = !l->journal && isatty(STDERR_FILENO) && !(nc && *nc);
+	l->sink = NULL;
+	l->color = isatty(STDERR_FILENO) && !(nc && *nc);
 	l->max_prio = verbose ? LOG_DEBUG : LOG_INFO;
 }
 
@@ -81,23 +60,6 @@ static void log_stderr(const struct tl_logger *l, int prio, const char *const *f
 	fputc('\n', stderr);
 }
 
-static void log_journal(int prio, const char *const *fields, const char *msg)
-{
-	struct iovec iov[LOG_FIELDS_MAX + 3];
-	char pbuf[16], *mbuf;
-	int n = 0;
-
-	if (asprintf(&mbuf, "MESSAGE=%s", msg) < 0)
-		return;
-	snprintf(pbuf, sizeof(pbuf), "PRIORITY=%d", prio);
-	iov[n++] = (struct iovec){ mbuf, strlen(mbuf) };
-	iov[n++] = (struct iovec){ pbuf, strlen(pbuf) };
-	for (int i = 0; fields && fields[i] && n < LOG_FIELDS_MAX + 2; i++)
-		iov[n++] = (struct iovec){ (void *)fields[i], strlen(fields[i]) };
-	sd_journal_sendv(iov, n);
-	free(mbuf);
-}
-
 static void log_v(const struct tl_logger *l, int prio, const char *const *fields, const char *fmt,
 		  va_list ap)
 {
@@ -106,8 +68,8 @@ static void log_v(const struct tl_logger *l, int prio, const char *const *fields
 	if (prio > l->max_prio)
 		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (l->journal)
-		log_journal(prio, fields, msg);
+	if (l->sink)
+		l->sink(prio, fields, msg);
 	else
 		log_stderr(l, prio, fields, msg);
 }
@@ -121,8 +83,8 @@ void tl_log(const struct tl_logger *l, int prio, const char *fmt, ...)
 	va_end(ap);
 }
 
-void tl_log_fields(const struct tl_logger *l, int prio, const char *const *fields,
-		   const char *fmt, ...)
+void tl_log_fields(const struct tl_logger *l, int prio, const char *const *fields, const char *fmt,
+		   ...)
 {
 	va_list ap;
 

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The one logging module. Under systemd (JOURNAL_STREAM matches stderr) it
- * sends structured entries to the journal; otherwise it writes
- * "tlbisod: warning: ..." to stderr, coloured only on a tty without NO_COLOR.
+ * The one logging module. It writes "tlbisod: warning: ..." to stderr,
+ * coloured only on a tty without NO_COLOR. A program that wants structured
+ * journal entries when systemd runs it calls tl_log_use_journal()
+ * (log-journal.c): only the daemon does, so that tlbisoctl does not load
+ * libsystemd and its compression and crypto libraries at every start.
  *
  * The logger is a value owned by main() and passed down; lib/ functions do not
  * log, they return errors.
@@ -13,15 +15,24 @@
 #include <stdbool.h>
 #include <syslog.h>
 
+/* Sends one entry with its "KEY=value" fields (NULL-terminated) somewhere else than stderr. */
+typedef void tl_log_sink(int prio, const char *const *fields, const char *msg);
+
 struct tl_logger {
 	const char *ident;
-	bool journal; /* send to the journal with fields */
-	bool color;   /* ANSI colour on stderr */
-	int max_prio; /* LOG_INFO normally, LOG_DEBUG with --verbose */
+	tl_log_sink *sink; /* the journal, or NULL for stderr */
+	bool color;	   /* ANSI colour on stderr */
+	int max_prio;	   /* LOG_INFO normally, LOG_DEBUG with --verbose */
 };
 
-/* Decide the target from the environment; verbose enables LOG_DEBUG. */
+/* Log to stderr; verbose enables LOG_DEBUG. */
 void tl_log_init(struct tl_logger *l, const char *ident, bool verbose);
+
+/*
+ * Send structured entries to the journal instead when systemd connected
+ * stderr to it (JOURNAL_STREAM matches). Returns whether it does.
+ */
+bool tl_log_use_journal(struct tl_logger *l);
 
 void tl_log(const struct tl_logger *l, int prio, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
