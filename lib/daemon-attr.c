@@ -159,19 +159,23 @@ void tlbisod_attr_attach(struct tlbisod *d)
 	for (int i = 0; i < ALERT_SLOTS; i++) {
 		const struct alert *a = &d->alerts.slot[i];
 		unsigned mask = alertsender_class_mask(a->type, a->source);
-		bool just_raised = a->active && a->since_sample == d->mon.samples;
 
 		if (!a->active || !mask) {
 			d->senders[i].n = 0;
 			continue;
 		}
+		/*
+		 * Only while the rate is above the threshold (quiet 0): once it
+		 * falls, the window holds background IPIs, and the alert keeps
+		 * naming the senders that raised it until it clears.
+		 */
+		if (a->quiet)
+			continue;
 		found.n = ipitrace_top_senders(
 			d->trace, attr_window_s(d), mask,
 			cpuset_count(&a->cpus) == 1 ? cpuset_next(&a->cpus, 0) : -1, found.s,
 			ALERTSENDER_MAX);
-		/* While it stays active, an alert keeps the last senders its window showed. */
-		if (found.n || just_raised)
-			d->senders[i] = found;
+		d->senders[i] = found;
 	}
 }
 
