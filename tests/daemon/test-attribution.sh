@@ -21,7 +21,7 @@ skip() { echo "1..0 # SKIP $*"; exit 0; }
 [ "$(id -u)" -eq 0 ] || skip "needs root (tracefs, kallsyms)"
 command -v jq >/dev/null || skip "jq not installed"
 [ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs"
-[ -x "$tlbisod" ] && [ -x "$gen" ] || skip "tlbisod or gen-membarrier not built"
+{ [ -x "$tlbisod" ] && [ -x "$gen" ]; } || skip "tlbisod or gen-membarrier not built"
 if [ ! -d $tfs/instances ]; then
 	mount -t tracefs nodev $tfs 2>/dev/null || skip "tracefs cannot be mounted"
 fi
@@ -140,7 +140,7 @@ check "hook environment: TLBISO_SENDER_PID=$gp, TLBISO_SENDER_COMM=$gc" hook_nam
 check "journal fields: TLBISO_SENDER_PID, TLBISO_SENDER_CLASS, TLBISO_SENDERS" \
 	grep -q "TLBISO_ALERT=ipi_other TLBISO_EVENT=raised .*TLBISO_SENDER_PID=${gp:-x} .*TLBISO_SENDER_CLASS=membarrier .*TLBISO_SENDERS=${gc:-x}\[${gp:-x}\]:membarrier:" \
 	"$tmp/daemon.err"
-check "the message names the sender: from $gc[$gp] via membarrier..." \
+check "the message names the sender: from ${gc:-?}[${gp:-?}] via membarrier..." \
 	grep -q "ipi_other on CPU 1: CAL .* from ${gc:-x}\[${gp:-x}\] via membarrier" "$tmp/daemon.err"
 "$ctl" status --runtime-dir "$tmp/run" >"$tmp/status.txt"
 text_named() {
@@ -156,7 +156,7 @@ check "a reload with attribution unchanged does not re-arm" \
 write_conf false
 reload_and_wait
 disarmed() {
-	[ "$(jqs .attribution.state)" = off -a ! -d "$tfs/instances/tlbiso-$dpid" ] &&
+	[ "$(jqs .attribution.state)" = off ] && [ ! -d "$tfs/instances/tlbiso-$dpid" ] &&
 		grep -q 'TLBISO_ATTRIBUTION=disarmed' "$tmp/daemon.err"
 }
 check "a reload that turns it off disarms and removes the instance" disarmed
@@ -190,8 +190,8 @@ sed -i 's/^isolated_cpus.*/isolated_cpus = "2-3";/; s/^housekeeping_cpus.*/house
 	"$tmp/tlbiso.conf"
 start_daemon --sysroot "$sys"
 unavailable() {
-	[ "$(jqs .attribution.state)" = unavailable -a -n "$(jqs .attribution.reason)" \
-		-a ! -e "$tfs/instances/tlbiso-$dpid" ] &&
+	[ "$(jqs .attribution.state)" = unavailable ] && [ -n "$(jqs .attribution.reason)" ] &&
+		[ ! -e "$tfs/instances/tlbiso-$dpid" ] &&
 		grep -q 'TLBISO_ATTRIBUTION=unavailable' "$tmp/daemon.err"
 }
 check "under a fixture sysroot: unavailable with a reason, no instance, a warning logged" unavailable
