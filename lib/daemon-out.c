@@ -128,16 +128,18 @@ static void hook_env(const struct tlbisod *d, const struct alert_event *ev,
 	int n = 0;
 
 	event_text(a, &t);
-	snprintf(buf[n++], 384,
+	snprintf(buf[n++], ALERTSENDER_VAR_MAX,
 		 "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-	snprintf(buf[n++], 384, "TLBISO_EVENT=%s", ev->raised ? "raised" : "cleared");
-	snprintf(buf[n++], 384, "TLBISO_ALERT=%s", alert_type_name(a->type));
-	snprintf(buf[n++], 384, "TLBISO_SEVERITY=%s", alert_severity_name(a->severity));
-	snprintf(buf[n++], 384, "TLBISO_CPUS=%s", t.cpus);
-	snprintf(buf[n++], 384, "TLBISO_SOURCE=%s", alert_source_name(a->source));
-	snprintf(buf[n++], 384, "TLBISO_RATE=%s", t.rate);
-	snprintf(buf[n++], 384, "TLBISO_THRESHOLD=%s", t.thr);
-	snprintf(buf[n++], 384, "TLBISO_REMEDY=%s", a->remedy);
+	snprintf(buf[n++], ALERTSENDER_VAR_MAX, "TLBISO_EVENT=%s",
+		 ev->raised ? "raised" : "cleared");
+	snprintf(buf[n++], ALERTSENDER_VAR_MAX, "TLBISO_ALERT=%s", alert_type_name(a->type));
+	snprintf(buf[n++], ALERTSENDER_VAR_MAX, "TLBISO_SEVERITY=%s",
+		 alert_severity_name(a->severity));
+	snprintf(buf[n++], ALERTSENDER_VAR_MAX, "TLBISO_CPUS=%s", t.cpus);
+	snprintf(buf[n++], ALERTSENDER_VAR_MAX, "TLBISO_SOURCE=%s", alert_source_name(a->source));
+	snprintf(buf[n++], ALERTSENDER_VAR_MAX, "TLBISO_RATE=%s", t.rate);
+	snprintf(buf[n++], ALERTSENDER_VAR_MAX, "TLBISO_THRESHOLD=%s", t.thr);
+	snprintf(buf[n++], ALERTSENDER_VAR_MAX, "TLBISO_REMEDY=%s", a->remedy);
 	/* The top sender of a raised IPI alert, when attribution named one. */
 	if (ev->raised)
 		n += alertsender_vars(tlbisod_alert_senders(d, a), buf + n);
