@@ -16,6 +16,11 @@ tlbisod=$bld/daemon/tlbisod
 ctl=$bld/cli/tlbisoctl
 gen=$bld/tests/gen/gen-membarrier
 tfs=/sys/kernel/tracing
+# make check-valgrind runs the daemon under memcheck: its exit status at
+# SIGTERM then says whether memcheck found an error, and polls wait longer.
+wrap=${TLBISO_WRAP:-}
+slow=1
+[ -n "$wrap" ] && slow=10
 
 skip() { echo "1..0 # SKIP $*"; exit 0; }
 [ "$(id -u)" -eq 0 ] || skip "needs root (tracefs, kallsyms)"
@@ -73,10 +78,10 @@ EOF
 # start_daemon [ARGS...]: tlbisod in the foreground, its stderr kept (the journal fields).
 start_daemon() {
 	rm -rf "$tmp/run" "$tmp/state"
-	"$tlbisod" --foreground --config "$tmp/tlbiso.conf" --runtime-dir "$tmp/run" \
+	$wrap "$tlbisod" --foreground --config "$tmp/tlbiso.conf" --runtime-dir "$tmp/run" \
 		--state-dir "$tmp/state" "$@" 2>"$tmp/daemon.err" &
 	dpid=$!
-	for _ in $(seq 200); do
+	for _ in $(seq $((200 * slow))); do
 		[ -S "$tmp/run/tlbiso.sock" ] && status >/dev/null 2>&1 && return 0
 		kill -0 "$dpid" 2>/dev/null || return 1
 		sleep 0.05
@@ -98,7 +103,7 @@ reload_and_wait() {
 	local before
 	before=$(grep -c 'configuration reloaded' "$tmp/daemon.err")
 	kill -HUP "$dpid"
-	for _ in $(seq 200); do
+	for _ in $(seq $((200 * slow))); do
 		[ "$(grep -c 'configuration reloaded' "$tmp/daemon.err")" -gt "$before" ] && return 0
 		sleep 0.05
 	done
@@ -120,7 +125,7 @@ check "the instance exists and arming was logged once with its field" \
 "$gen" -n 3000 -t 1 -s 0 -l 2 >"$tmp/gen.out"
 read -r gp gc < <(sed -E 's/pid=([0-9]+) comm=([^ ]+) .*/\1 \2/' "$tmp/gen.out")
 q='[.alerts[] | select(.type == "ipi_other")][0].senders[0]'
-for _ in $(seq 100); do
+for _ in $(seq $((100 * slow))); do
 	[ "$(jqs "$q.pid")" = "${gp:-x}" ] && break
 	sleep 0.1
 done
@@ -128,7 +133,7 @@ echo "# generator pid=${gp:-?} comm=${gc:-?}; top sender: $(jqs -c "$q")"
 check "status: ipi_other names the generator's pid" [ "$(jqs "$q.pid")" = "${gp:-x}" ]
 check "status: ... its comm and class membarrier" \
 	[ "$(jqs "$q.comm + \" \" + $q.class")" = "${gc:-x} membarrier" ]
-for _ in $(seq 100); do
+for _ in $(seq $((100 * slow))); do
 	grep -q -- '-- raised' "$tmp/hook.log" 2>/dev/null && break
 	sleep 0.1
 done
