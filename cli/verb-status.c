@@ -101,6 +101,48 @@ static void print_header(json_object *st)
 	}
 }
 
+/* IPI attribution: armed (with its lost count), off, or unavailable and why. */
+static void print_attribution(json_object *st)
+{
+	json_object *at;
+	const char *state;
+
+	if (!json_object_object_get_ex(st, "attribution", &at) || !(state = jstr(at, "state")))
+		return;
+	if (!strcmp(state, "armed"))
+		printf("IPI attribution: armed (%s side, tracefs instance %s), %.0f lost\n",
+		       jstr(at, "kernel_path") ?: "?", jstr(at, "instance") ?: "?",
+		       jnum(at, "lost"));
+	else if (!strcmp(state, "unavailable"))
+		printf("IPI attribution: unavailable: %s\n", jstr(at, "reason") ?: "?");
+	else
+		printf("IPI attribution: %s\n", state);
+}
+
+/* An alert's senders, one line each: "comm[pid] (unit) via callsite: class, N IPIs". */
+static void print_senders(json_object *al)
+{
+	json_object *a, *pid;
+
+	if (!json_object_object_get_ex(al, "senders", &a) ||
+	    !json_object_is_type(a, json_type_array))
+		return;
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		json_object *s = json_object_array_get_idx(a, i);
+		const char *unit = jstr(s, "unit"), *cs = jstr(s, "callsite");
+
+		if (json_object_object_get_ex(s, "pid", &pid) && pid)
+			printf("    %s %s[%d]", i ? "      " : "sender", jstr(s, "comm") ?: "?",
+			       json_object_get_int(pid));
+		else
+			printf("    %s ?", i ? "      " : "sender");
+		printf("%s%s%s%s%s: %s, %.0f IPIs\n", unit && *unit ? " (" : "",
+		       unit && *unit ? unit : "", unit && *unit ? ")" : "",
+		       cs && *cs ? " via " : "", cs && *cs ? cs : "", jstr(s, "class") ?: "?",
+		       jnum(s, "count"));
+	}
+}
+
 /* One line of rates per isolated CPU. */
 static void print_cpus(json_object *st)
 {
@@ -145,6 +187,7 @@ static void print_alerts(json_object *st)
 		       jstr(al, "severity"), jstr(al, "type"), cpus[0] ? cpus : "-",
 		       jstr(al, "source"), jnum(al, "rate"), jnum(al, "threshold"),
 		       jstr(al, "since"), jstr(al, "remedy"));
+		print_senders(al);
 	}
 }
 
@@ -241,6 +284,7 @@ int verb_status(struct verb_ctx *ctx, int argc, char **argv)
 								  JSON_C_TO_STRING_SPACED));
 	else {
 		print_header(st);
+		print_attribution(st);
 		print_cpus(st);
 		print_alerts(st);
 		print_hk_workloads(st);

@@ -32,6 +32,12 @@ static const cap_value_t keep[] = {
 	/* A reload that changes the CPU sets re-reads the facts: our own CPU's MSR
 	   (/dev/cpu/N/msr). */
 	CAP_SYS_RAWIO,
+	/*
+	 * A reload that arms monitor.attribution reads /proc/kallsyms, whose
+	 * addresses are zeros without it (held only with the drop-in that
+	 * enables attribution).
+	 */
+	CAP_SYSLOG,
 };
 
 #define NKEEP ((int)(sizeof(keep) / sizeof(keep[0])))

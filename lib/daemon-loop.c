@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * tlbisod's one event loop: signalfd (TERM/INT stop, HUP reloads, CHLD reaps
- * the hook), a timerfd for sampling, the control socket and its clients, and
- * the hook's pidfd, all in one epoll. Nothing here blocks: clients are
- * non-blocking with a size limit and an idle timeout, the hook is a child
- * killed at its deadline. This is the daemon's edge: it logs.
+ * the hook), a timerfd for sampling, the control socket and its clients, the
+ * hook's pidfd and the IPI tracer's buffers, all in one epoll. Nothing here
+ * blocks: clients are non-blocking with a size limit and an idle timeout, the
+ * hook is a child killed at its deadline, trace buffers are read a bounded
+ * amount at a time (what the kernel overwrites meanwhile is counted as lost).
+ * This is the daemon's edge: it logs.
  */
 #include "config.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -36,7 +39,7 @@
 #define CLIENT_IDLE_MS 5000
 #define LOOP_EVENTS    64
 
-enum { TAG_SIGNAL, TAG_TIMER, TAG_LISTEN, TAG_HOOK, TAG_CLIENT, TAG_WORKLOAD };
+enum { TAG_SIGNAL, TAG_TIMER, TAG_LISTEN, TAG_HOOK, TAG_CLIENT, TAG_WORKLOAD, TAG_TRACE };
 
 struct loop_client {
 	int fd; /* -1 when free */
@@ -224,6 +227,26 @@ static void maybe_slow_tick(struct loop *l)
 	l->since_slow = 0;
 	n = tlbisod_slow_tick(l->d, ev, 1);
 	handle_events(l, ev, n);
+	tlbisod_attr_tick(l->d);
+}
+
+/*
+ * Add (on) or remove the tracer's buffers from the epoll. Removed before a
+ * reload may close them (a closed number could be reused by a client), added
+ * back after; the fd is the event's index, to read only that buffer.
+ */
+static void watch_trace(struct loop *l, bool on)
+{
+	static_assert(TL_MAX_CPUS <= 8192, "the descriptor list lives on the stack");
+	int fds[TL_MAX_CPUS];
+	int n = tlbisod_attr_fds(l->d, fds, TL_MAX_CPUS);
+
+	for (int i = 0; i < n; i++) {
+		if (on)
+			ep_add(l, fds[i], EPOLLIN, TAG_TRACE, (uint32_t)fds[i]);
+		else
+			epoll_ctl(l->ep, EPOLL_CTL_DEL, fds[i], NULL);
+	}
 }
 
 /*
@@ -264,7 +287,9 @@ static bool do_reload(struct loop *l, char *err, size_t errsz)
 	bool ok;
 
 	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)(now_ns() / 1000));
+	watch_trace(l, false);
 	ok = tlbisod_reload(l->d, &e) == 0;
+	watch_trace(l, true);
 	if (ok) {
 		tl_log_fields(l->d->log, LOG_INFO, f, "configuration reloaded from %s",
 			      l->d->opt.config);
@@ -508,6 +533,9 @@ static void dispatch(struct loop *l, const struct epoll_event *ev)
 	case TAG_WORKLOAD:
 		tlbisod_wl_readable(l->d);
 		break;
+	case TAG_TRACE:
+		tlbisod_attr_read(l->d, (int)idx);
+		break;
 	case TAG_CLIENT:
 		if (l->cl[idx].fd < 0)
 			break;
@@ -559,6 +587,8 @@ static int loop_setup(struct loop *l, struct tlbisod *d, struct tl_err *e)
 		l->watchdog_usec = 0;
 	if (r == 0)
 		watch_workload(l, false);
+	if (r == 0)
+		watch_trace(l, true);
 	return r;
 }
 
@@ -645,5 +675,7 @@ int tlbisod_run(struct tlbisod *d, const struct alert *lost, struct tl_err *e)
 	/* Put back every housekeeping change (the journal, in reverse order) before exit. */
 	tlbisod_hk_stop(d);
 	loop_close(&l);
+	/* Disarm (one more IPI to every CPU) and remove the tracefs instance. */
+	tlbisod_attr_stop(d);
 	return r;
 }

@@ -50,12 +50,51 @@ static void event_text(const struct alert *a, struct event_text *t)
 	snprintf(t->thr, sizeof(t->thr), "%.3f", a->threshold);
 }
 
+/* " from comm[pid] (unit) via callsite" when attribution named a sender, else "". */
+static void event_from(const struct alert_senders *as, char *out, size_t outsz)
+{
+	char who[320];
+
+	out[0] = '\0';
+	if (!as)
+		return;
+	alertsender_describe(&as->s[0], who, sizeof(who));
+	snprintf(out, outsz, " from %s", who);
+}
+
+/* The journal message of a raised or cleared alert. */
+static void log_event_text(const struct tlbisod *d, const struct alert_event *ev,
+			   const char *const *fields, const struct event_text *t,
+			   const struct alert_senders *as)
+{
+	const struct alert *a = ev->a;
+	char from[340];
+
+	event_from(as, from, sizeof(from));
+	if (a->source == ALERT_SOURCE_STATE || (a->source == ALERT_SOURCE_TASK && ev->raised))
+		tl_log_fields(d->log, event_prio(ev), fields, "%s %s %s: %s",
+			      alert_severity_name(a->severity), alert_type_name(a->type),
+			      ev->raised ? "raised" : "cleared", a->remedy);
+	else if (ev->raised)
+		tl_log_fields(d->log, event_prio(ev), fields,
+			      "%s %s on CPU %s: %s %s/s > %s/s%s; %s",
+			      alert_severity_name(a->severity), alert_type_name(a->type),
+			      t->cpus[0] ? t->cpus : "-", alert_source_name(a->source), t->rate,
+			      t->thr, from, a->remedy);
+	else
+		tl_log_fields(d->log, event_prio(ev), fields, "cleared %s on CPU %s (%s)",
+			      alert_type_name(a->type), t->cpus[0] ? t->cpus : "-",
+			      alert_source_name(a->source));
+}
+
 void tlbisod_log_event(const struct tlbisod *d, const struct alert_event *ev)
 {
 	const struct alert *a = ev->a;
-	char f[8][320];
-	const char *fields[9];
+	const struct alert_senders *as = ev->raised ? tlbisod_alert_senders(d, a) : NULL;
+	char f[8][320], sv[ALERTSENDER_VARS][ALERTSENDER_VAR_MAX];
+	const char *fields[8 + ALERTSENDER_VARS + 1];
 	struct event_text t;
+	int n = 0, k;
 
 	if (!d->conf.alerts.journal)
 		return;
@@ -69,41 +108,41 @@ void tlbisod_log_event(const struct tlbisod *d, const struct alert_event *ev)
 	snprintf(f[6], sizeof(f[6]), "TLBISO_THRESHOLD=%s", t.thr);
 	snprintf(f[7], sizeof(f[7]), "TLBISO_SEVERITY=%s", alert_severity_name(a->severity));
 	for (int i = 0; i < 8; i++)
-		fields[i] = f[i];
-	fields[8] = NULL;
-	if (a->source == ALERT_SOURCE_STATE || (a->source == ALERT_SOURCE_TASK && ev->raised))
-		tl_log_fields(d->log, event_prio(ev), fields, "%s %s %s: %s",
-			      alert_severity_name(a->severity), alert_type_name(a->type),
-			      ev->raised ? "raised" : "cleared", a->remedy);
-	else if (ev->raised)
-		tl_log_fields(d->log, event_prio(ev), fields, "%s %s on CPU %s: %s %s/s > %s/s; %s",
-			      alert_severity_name(a->severity), alert_type_name(a->type),
-			      t.cpus[0] ? t.cpus : "-", alert_source_name(a->source), t.rate, t.thr,
-			      a->remedy);
-	else
-		tl_log_fields(d->log, event_prio(ev), fields, "cleared %s on CPU %s (%s)",
-			      alert_type_name(a->type), t.cpus[0] ? t.cpus : "-",
-			      alert_source_name(a->source));
+		fields[n++] = f[i];
+	k = alertsender_vars(as, sv);
+	for (int i = 0; i < k; i++)
+		fields[n++] = sv[i];
+	fields[n] = NULL;
+	log_event_text(d, ev, fields, &t, as);
 }
 
+/* PATH, eight TLBISO_* variables of the alert, and the sender's. */
+#define HOOK_ENV_MAX (9 + ALERTSENDER_VARS)
+
 /* The fixed environment of a hook run: PATH and the TLBISO_* variables, nothing inherited. */
-static void hook_env(const struct alert_event *ev, char (*buf)[384], char **envp)
+static void hook_env(const struct tlbisod *d, const struct alert_event *ev,
+		     char (*buf)[ALERTSENDER_VAR_MAX], char **envp)
 {
 	const struct alert *a = ev->a;
 	struct event_text t;
 	int n = 0;
 
 	event_text(a, &t);
-	snprintf(buf[n++], 384,
+	snprintf(buf[n++], ALERTSENDER_VAR_MAX,
 		 "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-	snprintf(buf[n++], 384, "TLBISO_EVENT=%s", ev->raised ? "raised" : "cleared");
-	snprintf(buf[n++], 384, "TLBISO_ALERT=%s", alert_type_name(a->type));
-	snprintf(buf[n++], 384, "TLBISO_SEVERITY=%s", alert_severity_name(a->severity));
-	snprintf(buf[n++], 384, "TLBISO_CPUS=%s", t.cpus);
-	snprintf(buf[n++], 384, "TLBISO_SOURCE=%s", alert_source_name(a->source));
-	snprintf(buf[n++], 384, "TLBISO_RATE=%s", t.rate);
-	snprintf(buf[n++], 384, "TLBISO_THRESHOLD=%s", t.thr);
-	snprintf(buf[n++], 384, "TLBISO_REMEDY=%s", a->remedy);
+	snprintf(buf[n++], ALERTSENDER_VAR_MAX, "TLBISO_EVENT=%s",
+		 ev->raised ? "raised" : "cleared");
+	snprintf(buf[n++], ALERTSENDER_VAR_MAX, "TLBISO_ALERT=%s", alert_type_name(a->type));
+	snprintf(buf[n++], ALERTSENDER_VAR_MAX, "TLBISO_SEVERITY=%s",
+		 alert_severity_name(a->severity));
+	snprintf(buf[n++], ALERTSENDER_VAR_MAX, "TLBISO_CPUS=%s", t.cpus);
+	snprintf(buf[n++], ALERTSENDER_VAR_MAX, "TLBISO_SOURCE=%s", alert_source_name(a->source));
+	snprintf(buf[n++], ALERTSENDER_VAR_MAX, "TLBISO_RATE=%s", t.rate);
+	snprintf(buf[n++], ALERTSENDER_VAR_MAX, "TLBISO_THRESHOLD=%s", t.thr);
+	snprintf(buf[n++], ALERTSENDER_VAR_MAX, "TLBISO_REMEDY=%s", a->remedy);
+	/* The top sender of a raised IPI alert, when attribution named one. */
+	if (ev->raised)
+		n += alertsender_vars(tlbisod_alert_senders(d, a), buf + n);
 	for (int i = 0; i < n; i++)
 		envp[i] = buf[i];
 	envp[n] = NULL;
@@ -148,7 +187,7 @@ static bool hook_allowed(const struct tlbisod *d, uint64_t now_ns)
 
 void tlbisod_run_hook(struct tlbisod *d, const struct alert_event *ev, uint64_t now_ns)
 {
-	char envbuf[12][384], *envp[12];
+	char envbuf[HOOK_ENV_MAX][ALERTSENDER_VAR_MAX], *envp[HOOK_ENV_MAX + 1];
 	char *argv[3];
 	int r;
 
@@ -161,7 +200,7 @@ void tlbisod_run_hook(struct tlbisod *d, const struct alert_event *ev, uint64_t 
 		       d->hook_pid > 0 ? "the previous run is still going" : "rate limit");
 		return;
 	}
-	hook_env(ev, envbuf, envp);
+	hook_env(d, ev, envbuf, envp);
 	argv[0] = d->conf.alerts.hook;
 	argv[1] = (char *)(ev->raised ? "raised" : "cleared");
 	argv[2] = NULL;

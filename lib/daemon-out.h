@@ -11,15 +11,17 @@
 /*
  * Journal entry for a raised or cleared alert: MESSAGE_ID per type,
  * TLBISO_ALERT, TLBISO_EVENT, TLBISO_CPU (a cpulist), TLBISO_SOURCE,
- * TLBISO_RATE, TLBISO_THRESHOLD, TLBISO_SEVERITY; priority by severity.
+ * TLBISO_RATE, TLBISO_THRESHOLD, TLBISO_SEVERITY; priority by severity. A
+ * raised IPI alert that attribution named senders for adds TLBISO_SENDER_*
+ * and TLBISO_SENDERS (alertsender.h), and its message "from comm[pid] ...".
  */
 void tlbisod_log_event(const struct tlbisod *d, const struct alert_event *ev);
 
 /*
  * Run the configured hook for an event unless one is still running or the
  * rate limit forbids it: argv = [hook, "raised"|"cleared"], a fixed
- * environment, no shell. The loop watches d->hook_pidfd and kills the hook
- * at d->hook_deadline_ns.
+ * environment (with the sender's variables, as in the journal), no shell.
+ * The loop watches d->hook_pidfd and kills the hook at d->hook_deadline_ns.
  */
 void tlbisod_run_hook(struct tlbisod *d, const struct alert_event *ev, uint64_t now_ns);
 

@@ -107,15 +107,26 @@ static json_object *alert_json(const struct alert *al)
 	return o;
 }
 
+/* An IPI alert's senders while attribution is armed ([] when its window named none). */
+static void alert_senders_json(const struct tlbisod *d, const struct alert *al, json_object *o)
+{
+	if (!d->trace || !alertsender_class_mask(al->type, al->source))
+		return;
+	json_object_object_add(o, "senders", alertsender_json(tlbisod_alert_senders(d, al)));
+}
+
 /* Active alerts, most severe first. */
 static json_object *status_alerts(const struct tlbisod *d)
 {
-	json_object *a = json_object_new_array();
+	json_object *a = json_object_new_array(), *o;
 
 	for (int sev = SEV_CRITICAL; sev >= SEV_NOTICE; sev--)
 		for (int i = 0; i < ALERT_SLOTS; i++)
-			if (d->alerts.slot[i].active && (int)d->alerts.slot[i].severity == sev)
-				json_object_array_add(a, alert_json(&d->alerts.slot[i]));
+			if (d->alerts.slot[i].active && (int)d->alerts.slot[i].severity == sev) {
+				o = alert_json(&d->alerts.slot[i]);
+				alert_senders_json(d, &d->alerts.slot[i], o);
+				json_object_array_add(a, o);
+			}
 	return a;
 }
 
@@ -227,6 +238,7 @@ json_object *tlbisod_status(const struct tlbisod *d)
 	json_object_object_add(o, "workloads",
 			       d->wl_ready ? workload_engine_status_json(&d->wl) : NULL);
 	json_object_object_add(o, "intruders", tlbisod_intruders_status(d));
+	json_object_object_add(o, "attribution", tlbisod_attr_status(d));
 	json_object_object_add(o, "last_reload_error",
 			       d->reload_failed ? json_object_new_string(d->last_reload_error)
 						: NULL);

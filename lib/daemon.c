@@ -218,6 +218,8 @@ int tlbisod_start(struct tlbisod *d, const struct tl_logger *log, const struct a
 	/* Pinned and resolved: housekeeping and workloads before the first sample and READY. */
 	tlbisod_hk_start(d);
 	tlbisod_wl_start(d);
+	/* Pinned: the tracer's set-up runs on housekeeping CPUs too. */
+	tlbisod_attr_apply(d);
 	return 0;
 }
 
@@ -230,8 +232,11 @@ int tlbisod_sample(struct tlbisod *d, uint64_t now_ns, time_t now, struct alert_
 		.deferral_expected = d->deferral.expected,
 		.now = now,
 	};
-	int r = monitor_sample(&d->mon, &d->path, now_ns, e);
+	int r;
 
+	/* What the trace buffers hold first, so that an alert raised now names its senders. */
+	tlbisod_attr_read(d, -1);
+	r = monitor_sample(&d->mon, &d->path, now_ns, e);
 	if (r < 0) {
 		d->sample_errors++;
 		d->last_sample_failed = true;
@@ -241,7 +246,9 @@ int tlbisod_sample(struct tlbisod *d, uint64_t now_ns, time_t now, struct alert_
 	d->samples_ok++;
 	d->last_sample_failed = false;
 	d->last_sample = now;
-	return alerts_evaluate(&d->alerts, &in, ev, maxev);
+	r = alerts_evaluate(&d->alerts, &in, ev, maxev);
+	tlbisod_attr_attach(d);
+	return r;
 }
 
 /* Does the new config need the CPU sets or the monitor rebuilt? */
@@ -291,6 +298,7 @@ static void restart_hk_wl(struct tlbisod *d, struct tl_config *old)
 	d->hk_error[0] = '\0';
 	tlbisod_hk_start(d);
 	tlbisod_wl_start(d);
+	tlbisod_attr_apply(d);
 	conf_free(old);
 }
 
@@ -327,6 +335,7 @@ int tlbisod_reload(struct tlbisod *d, struct tl_err *e)
 
 void tlbisod_free(struct tlbisod *d)
 {
+	tlbisod_attr_stop(d);
 	tlbisod_wl_stop(d);
 	conf_free(&d->conf);
 	if (d->mon_ready)

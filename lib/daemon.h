@@ -16,12 +16,14 @@
 #include <time.h>
 
 #include "alert.h"
+#include "alertsender.h"
 #include "buf.h"
 #include "conf.h"
 #include "cpuset.h"
 #include "deferral.h"
 #include "facts.h"
 #include "housekeeping.h"
+#include "ipitrace.h"
 #include "log.h"
 #include "monitor.h"
 #include "path.h"
@@ -93,6 +95,14 @@ struct tlbisod {
 	} intruders[WL_FINDINGS_MAX];
 	int nintruders;
 	unsigned long slow_ticks;
+
+	/* IPI attribution (daemon-attr.c): armed, off, or unavailable and why */
+	struct ipitrace *trace;
+	struct cpuset trace_targets;	  /* what the armed instance filters on */
+	char attr_reason[TL_ERR_MSG_MAX]; /* why it is unavailable, "" when armed or off */
+	uint64_t attr_lost;		  /* the tracer's lost figure at the last slow tick */
+	bool attr_read_failed;		  /* the last read failed (logged once) */
+	struct alert_senders senders[ALERT_SLOTS]; /* per alert slot, while it is active */
 
 	/* outputs */
 	struct tl_buf prom;
@@ -171,6 +181,28 @@ int tlbisod_drop_caps(char *desc, size_t descsz, struct tl_err *e);
 json_object *tlbisod_hk_status(const struct tlbisod *d);
 /* [{"pid","comm","cpu"}] of the last workload tick. */
 json_object *tlbisod_intruders_status(const struct tlbisod *d);
+
+/*
+ * IPI attribution (daemon-attr.c), each logging what it did.
+ * tlbisod_attr_apply: make the tracer match monitor.attribution and the
+ * isolated set, at start and after a reload; it arms only when attribution
+ * is wanted and not armed for these CPUs (each arm and disarm is an IPI to
+ * every CPU). tlbisod_attr_read: read what the buffers hold, bounded, never
+ * waiting (fd: one of tlbisod_attr_fds, or -1 for all). tlbisod_attr_attach:
+ * after a sample, name the senders of the active alerts' windows.
+ * tlbisod_attr_tick: refresh the lost figure. tlbisod_attr_stop: disarm and
+ * remove the instance.
+ */
+void tlbisod_attr_apply(struct tlbisod *d);
+int tlbisod_attr_fds(const struct tlbisod *d, int *fds, int max);
+void tlbisod_attr_read(struct tlbisod *d, int fd);
+void tlbisod_attr_attach(struct tlbisod *d);
+void tlbisod_attr_tick(struct tlbisod *d);
+void tlbisod_attr_stop(struct tlbisod *d);
+/* The senders of an alert, or NULL when attribution named none. */
+const struct alert_senders *tlbisod_alert_senders(const struct tlbisod *d, const struct alert *a);
+/* {"state","reason","kernel_path","instance","symbols_hidden","window_s","lost"}. */
+json_object *tlbisod_attr_status(const struct tlbisod *d);
 
 /* Format a wall-clock time as ISO 8601 UTC ("2026-11-25T17:40:00Z"). */
 void tl_iso8601(time_t t, char *out, size_t outsz);

@@ -66,6 +66,52 @@ static bool json_cpus_has(struct json_object *arr, int cpu)
 	return false;
 }
 
+/* "comm[pid] class count" of a status sender object, as our own tracer's senders read. */
+static void sender_text(struct json_object *s, char *out, size_t outsz)
+{
+	struct json_object *pid = NULL, *comm = NULL, *cls = NULL, *count = NULL;
+
+	json_object_object_get_ex(s, "pid", &pid);
+	json_object_object_get_ex(s, "comm", &comm);
+	json_object_object_get_ex(s, "class", &cls);
+	json_object_object_get_ex(s, "count", &count);
+	if (pid)
+		snprintf(out, outsz, "%s[%d] %s %lld", json_object_get_string(comm) ?: "?",
+			 json_object_get_int(pid), json_object_get_string(cls) ?: "?",
+			 (long long)json_object_get_int64(count));
+	else
+		snprintf(out, outsz, "? %s %lld", json_object_get_string(cls) ?: "?",
+			 (long long)json_object_get_int64(count));
+}
+
+/* The top sender the daemon names in an alert for cpu, "" when none does. */
+static void status_sender_for(struct json_object *alerts, int cpu, char *out, size_t outsz)
+{
+	size_t n =
+		json_object_is_type(alerts, json_type_array) ? json_object_array_length(alerts) : 0;
+	struct json_object *a, *cpus, *senders;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		a = json_object_array_get_idx(alerts, i);
+		if (json_object_object_get_ex(a, "cpus", &cpus) && json_cpus_has(cpus, cpu) &&
+		    json_object_object_get_ex(a, "senders", &senders) &&
+		    json_object_is_type(senders, json_type_array) &&
+		    json_object_array_length(senders) > 0)
+			return sender_text(json_object_array_get_idx(senders, 0), out, outsz);
+	}
+}
+
+/* Is the daemon's tracer armed (its alerts then carry senders)? */
+static bool status_attribution(struct json_object *status)
+{
+	struct json_object *at, *state;
+
+	return status && json_object_object_get_ex(status, "attribution", &at) &&
+	       json_object_object_get_ex(at, "state", &state) &&
+	       !strcmp(json_object_get_string(state) ?: "", "armed");
+}
+
 /* The alert type of the first active alert that names cpu, or NULL. */
 static const char *status_alert_for(struct json_object *alerts, int cpu)
 {
@@ -87,6 +133,7 @@ void topview_from_status(struct topview *v, struct json_object *status)
 	struct json_object *alerts = NULL, *state = NULL;
 
 	v->daemon[0] = '\0';
+	v->daemon_attribution = status_attribution(status);
 	if (status && json_object_object_get_ex(status, "state", &state))
 		snprintf(v->daemon, sizeof(v->daemon), "%s", json_object_get_string(state));
 	if (status)
@@ -99,6 +146,9 @@ void topview_from_status(struct topview *v, struct json_object *status)
 			 : status ? "ok"
 				  : "-");
 		v->rows[i].alert = a != NULL;
+		if (!v->attribution)
+			status_sender_for(v->daemon_attribution ? alerts : NULL, v->rows[i].cpu,
+					  v->rows[i].sender, sizeof(v->rows[i].sender));
 	}
 }
 
@@ -156,7 +206,7 @@ static void emit_row(struct tl_buf *b, const struct topview *v, const struct top
 		emit(b, " " ANSI_YELLOW "%-20.20s" ANSI_OFF, r->state);
 	else
 		emit(b, " %-20.20s", r->state);
-	if (v->attribution && cols > used)
+	if ((v->attribution || v->daemon_attribution) && cols > used)
 		emit(b, " %.*s", cols - used, r->sender[0] ? r->sender : "-");
 	emit(b, "\033[K\r\n");
 }
@@ -170,12 +220,14 @@ int topview_render_screen(const struct topview *v, int cols, int lines, bool col
 	emit(out, "\033[H");
 	emit(out, "%stlbiso top%s  interval %u ms  daemon: %s%s\033[K\r\n", color ? ANSI_BOLD : "",
 	     color ? ANSI_OFF : "", v->interval_ms, v->daemon[0] ? v->daemon : "not running",
-	     v->attribution ? "  attribution: on" : "");
+	     v->attribution	     ? "  attribution: on"
+	     : v->daemon_attribution ? "  attribution: the daemon's alerts"
+				     : "");
 	emit(out, "%s%5s", color ? ANSI_REVERSE : "", "CPU");
 	for (int s = 0; s < SRC_COUNT; s++)
 		emit(out, " %6s/s", tl_source_name(s));
-	emit(out, " %-20s%s%s\033[K\r\n", "STATE", v->attribution ? " TOP SENDER" : "",
-	     color ? ANSI_OFF : "");
+	emit(out, " %-20s%s%s\033[K\r\n", "STATE",
+	     v->attribution || v->daemon_attribution ? " TOP SENDER" : "", color ? ANSI_OFF : "");
 	for (int i = 0; i < shown; i++)
 		emit_row(out, v, &v->rows[i], cols, color);
 	if (shown < v->nrows)
@@ -199,7 +251,7 @@ int topview_render_line(const struct topview *v, const char *clock, struct tl_bu
 				emit(out, " %s=%s", tl_source_name(s), r->online ? "-" : "off");
 		}
 		emit(out, " state=%s", r->state);
-		if (v->attribution && r->sender[0])
+		if ((v->attribution || v->daemon_attribution) && r->sender[0])
 			emit(out, " sender=\"%s\"", r->sender);
 	}
 	emit(out, "\n");

@@ -33,7 +33,8 @@ struct topview {
 	struct topview_row *rows;
 	double threshold[SRC_COUNT];
 	char daemon[24]; /* the daemon's state, "" when none answered */
-	bool attribution;
+	bool attribution;	 /* our own tracer names the senders */
+	bool daemon_attribution; /* the daemon's is armed: its alerts name them */
 	unsigned interval_ms;
 };
 
@@ -46,7 +47,8 @@ void topview_from_monitor(struct topview *v, const struct monitor *m);
 
 /*
  * Take the alert state from a tlbiso.status/1 document; NULL (no daemon)
- * marks every row "-".
+ * marks every row "-". When the daemon's attribution is armed and ours is
+ * not, a CPU's sender is the top one of the daemon's alert for it.
  */
 void topview_from_status(struct topview *v, struct json_object *status);
 

@@ -10,6 +10,13 @@
  * consumer's CPU use (CPU time per wall second, in %, and per IPI). Needs
  * root and tracefs; says so otherwise.
  *
+ * Then the real daemon (daemon/tlbisod, run from the build directory) with
+ * monitor.attribution watching the target CPU, pinned like the generator to
+ * the housekeeping CPU: its CPU time per wall second (schedstat) with
+ * attribution off, then on at 0, about 1000 and as many IPIs per second as
+ * the generator can send, the CAL rate the target really received, and the
+ * lost figure its status reports.
+ *
  * Usage: bench-ipitrace [-t TARGET_CPU] [-s SENDER_CPU] [-d SECONDS]
  */
 #include "config.h"
@@ -31,6 +38,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ctlproto.h"
+#include "interrupts.h"
 #include "ipitrace.h"
 
 struct shared {
@@ -165,6 +174,188 @@ static int run(struct ipitrace *t, int target, int sender, long rate, double sec
 	return 0;
 }
 
+/* CAL received by cpu so far, from /proc/interrupts (0 when it cannot be read). */
+static uint64_t cal_count(struct irq_table *tab, const struct tl_path *p, int cpu)
+{
+	const struct irq_row *r;
+	struct tl_err e;
+	uint32_t v = 0;
+
+	if (irq_table_read(tab, p, &e) == 0 && (r = irq_table_find(tab, "CAL")))
+		irq_row_count(tab, r, cpu, &v);
+	return v;
+}
+
+/* Time on CPU of a single-threaded process, to the ns (schedstat), or -1. */
+static double proc_schedstat(pid_t pid)
+{
+	unsigned long long ns;
+	char path[64];
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fscanf(f, "%llu", &ns);
+	fclose(f);
+	return n == 1 ? (double)ns / 1e9 : -1;
+}
+
+/* The daemon's attribution state and lost count, over its socket; false when it does not answer. */
+static bool daemon_attr(const char *rundir, char *state, size_t statesz, uint64_t *lost)
+{
+	json_object *reply = NULL, *st, *at, *v;
+	struct tl_err e = {0};
+	bool ok = false;
+
+	if (ctl_call(rundir, CTL_CMD_STATUS, 2000, &reply, &e) < 0)
+		return false;
+	if (json_object_object_get_ex(reply, "status", &st) &&
+	    json_object_object_get_ex(st, "attribution", &at)) {
+		json_object_object_get_ex(at, "state", &v);
+		snprintf(state, statesz, "%s", json_object_get_string(v) ?: "?");
+		json_object_object_get_ex(at, "lost", &v);
+		*lost = (uint64_t)json_object_get_int64(v);
+		ok = true;
+	}
+	json_object_put(reply);
+	return ok;
+}
+
+/* Start daemon/tlbisod watching target, housekeeping on sender; -1 when it is not here. */
+static pid_t daemon_start(const char *tmp, int target, int sender, bool attribution)
+{
+	char conf[PATH_MAX], rundir[PATH_MAX], statedir[PATH_MAX];
+	FILE *f;
+	pid_t pid;
+
+	snprintf(conf, sizeof(conf), "%s/tlbiso.conf", tmp);
+	snprintf(rundir, sizeof(rundir), "%s/run", tmp);
+	snprintf(statedir, sizeof(statedir), "%s/state", tmp);
+	if (access("daemon/tlbisod", X_OK) < 0 || !(f = fopen(conf, "w")))
+		return -1;
+	fprintf(f,
+		"isolated_cpus = \"%d\";\nhousekeeping_cpus = \"%d\";\n"
+		"monitor = { attribution = %s; };\n",
+		target, sender, attribution ? "true" : "false");
+	fclose(f);
+	pid = fork();
+	if (pid == 0) {
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(126);
+		execl("daemon/tlbisod", "tlbisod", "--foreground", "--config", conf,
+		      "--runtime-dir", rundir, "--state-dir", statedir, (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Wait until the daemon answers and its tracer settled; false when it never answers. */
+static bool daemon_ready(const char *rundir, char *state, size_t statesz)
+{
+	uint64_t lost;
+
+	for (int i = 0; i < 100; i++) {
+		if (daemon_attr(rundir, state, statesz, &lost)) {
+			sleep(1); /* arming's own IPIs and the first samples are behind us */
+			return true;
+		}
+		usleep(100000);
+	}
+	return false;
+}
+
+/* One daemon run at one rate: its CPU per wall second, the CAL the target got, lost. */
+static void daemon_run(pid_t dpid, const char *rundir, const char *label, int target, int sender,
+		       long rate, double seconds)
+{
+	struct shared *sh =
+		mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	uint64_t cal0, cal1, lost0 = 0, lost1 = 0;
+	double c0, c1, w0, w1;
+	struct irq_table tab;
+	unsigned long calls;
+	struct tl_path p;
+	struct tl_err e;
+	char state[32];
+	pid_t gpid;
+
+	irq_table_init(&tab);
+	tl_path_init(&p, NULL, &e);
+	memset(sh, 0, sizeof(*sh));
+	daemon_attr(rundir, state, sizeof(state), &lost0);
+	gpid = fork();
+	if (gpid == 0)
+		generate(sh, target, sender, rate);
+	usleep(100000);
+	calls = atomic_load(&sh->calls);
+	cal0 = cal_count(&tab, &p, target);
+	c0 = proc_schedstat(dpid);
+	w0 = now_s();
+	usleep((useconds_t)(seconds * 1e6));
+	c1 = proc_schedstat(dpid);
+	w1 = now_s();
+	cal1 = cal_count(&tab, &p, target);
+	calls = atomic_load(&sh->calls) - calls;
+	atomic_store(&sh->stop, 1);
+	waitpid(gpid, NULL, 0);
+	sleep(2); /* the lost figure is refreshed every second or so */
+	daemon_attr(rundir, state, sizeof(state), &lost1);
+	printf("%-14s %-11s %14.0f %14.0f %10llu %12.3f\n", label, state, (double)calls / (w1 - w0),
+	       (double)(uint32_t)(cal1 - cal0) / (w1 - w0), (unsigned long long)(lost1 - lost0),
+	       100.0 * (c1 - c0) / (w1 - w0));
+	irq_table_free(&tab);
+	tl_path_fini(&p);
+	munmap(sh, sizeof(*sh));
+}
+
+/* One daemon, attribution on or off, through the given rates. */
+static void daemon_series(const char *tmp, int target, int sender, bool on, const long *rates,
+			  int nrates, double seconds)
+{
+	char rundir[PATH_MAX], state[32], label[32];
+	pid_t dpid = daemon_start(tmp, target, sender, on);
+
+	snprintf(rundir, sizeof(rundir), "%s/run", tmp);
+	if (dpid < 0 || !daemon_ready(rundir, state, sizeof(state))) {
+		printf("real daemon: daemon/tlbisod not found or not answering (run from the "
+		       "build directory)\n");
+		if (dpid > 0) {
+			kill(dpid, SIGKILL);
+			waitpid(dpid, NULL, 0);
+		}
+		return;
+	}
+	for (int i = 0; i < nrates; i++) {
+		snprintf(label, sizeof(label), "%s, %s", on ? "on" : "off", run_name(rates[i]));
+		daemon_run(dpid, rundir, label, target, sender, rates[i], seconds);
+	}
+	kill(dpid, SIGTERM);
+	waitpid(dpid, NULL, 0);
+}
+
+/* Part 2: the real daemon with attribution, measured from outside. */
+static void bench_daemon(int target, int sender, double seconds)
+{
+	static const long off[] = {0}, on[] = {0, 1000, -1};
+	char tmp[] = "/tmp/tlbiso-bench-attr-XXXXXX", cmd[64];
+
+	if (!mkdtemp(tmp))
+		return;
+	printf("\nreal tlbisod, interval 1000 ms, CPU %d watched, daemon and generator on CPU "
+	       "%d, %.0f s per rate\n",
+	       target, sender, seconds);
+	printf("%-14s %-11s %14s %14s %10s %12s\n", "attribution", "state", "membarrier/s",
+	       "CAL/s target", "lost", "daemon CPU%");
+	daemon_series(tmp, target, sender, false, off, 1, seconds);
+	daemon_series(tmp, target, sender, true, on, 3, seconds);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	if (system(cmd) != 0)
+		fprintf(stderr, "bench-ipitrace: could not remove %s\n", tmp);
+}
+
 int main(int argc, char **argv)
 {
 	struct ipitrace_opts o = {0};
@@ -205,5 +396,6 @@ int main(int argc, char **argv)
 	run(t, target, sender, -1, seconds);
 	ipitrace_close(t);
 	tl_path_fini(&p);
+	bench_daemon(target, sender, seconds);
 	return 0;
 }

@@ -126,6 +126,44 @@ static void test_status_and_sender(void **state)
 	assert_string_equal(f->v.rows[0].state, "ok");
 }
 
+/* Without a tracer of its own, top shows the sender the daemon's alert names. */
+static void test_daemon_sender(void **state)
+{
+	struct fx *f = *state;
+	struct json_object *st = json_tokener_parse(
+		"{\"state\":\"degraded\",\"attribution\":{\"state\":\"armed\",\"lost\":0},"
+		"\"alerts\":[{\"type\":\"tick\",\"cpus\":[1]},"
+		"{\"type\":\"ipi_other\",\"cpus\":[1],\"senders\":[{\"pid\":77,"
+		"\"comm\":\"gen-membarrier\",\"class\":\"membarrier\",\"count\":3000}]}]}");
+
+	feed(f);
+	topview_from_status(&f->v, st);
+	json_object_put(st);
+	assert_true(f->v.daemon_attribution);
+	assert_string_equal(f->v.rows[0].sender, "gen-membarrier[77] membarrier 3000");
+	assert_int_equal(topview_render_line(&f->v, "t", &f->out), 0);
+	assert_non_null(strstr(f->out.data, " state=tick sender=\"gen-membarrier[77] membarrier "
+					    "3000\"\n"));
+	assert_int_equal(topview_render_screen(&f->v, 160, 30, false, &f->out), 0);
+	assert_non_null(strstr(f->out.data, "attribution: the daemon's alerts"));
+	assert_non_null(strstr(f->out.data, " TOP SENDER"));
+	/* An unnamed sender (receiver side) and then a daemon whose tracer is off. */
+	st = json_tokener_parse("{\"state\":\"degraded\",\"attribution\":{\"state\":\"armed\"},"
+				"\"alerts\":[{\"type\":\"ipi_other\",\"cpus\":[1],\"senders\":"
+				"[{\"pid\":null,\"class\":\"other\",\"count\":5}]}]}");
+	topview_from_status(&f->v, st);
+	json_object_put(st);
+	assert_string_equal(f->v.rows[0].sender, "? other 5");
+	st = json_tokener_parse("{\"state\":\"ok\",\"attribution\":{\"state\":\"off\"},"
+				"\"alerts\":[]}");
+	topview_from_status(&f->v, st);
+	json_object_put(st);
+	assert_false(f->v.daemon_attribution);
+	assert_string_equal(f->v.rows[0].sender, "");
+	assert_int_equal(topview_render_screen(&f->v, 160, 30, false, &f->out), 0);
+	assert_null(strstr(f->out.data, "TOP SENDER"));
+}
+
 static void test_screen_colour_and_clipping(void **state)
 {
 	struct fx *f = *state;
@@ -154,6 +192,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_line_rates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status_and_sender, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_screen_colour_and_clipping, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_daemon_sender, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
