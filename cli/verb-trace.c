@@ -22,7 +22,7 @@
 #include "verbs.h"
 
 #define TRACE_WARNING                                                                  \
-	"arming tracepoints flips static keys, which sends one IPI to every CPU (the " \
+	"arming tracepoints flips static keys, which interrupts every CPU (the " \
 	"isolated ones too) when tracing starts and once more when it stops"
 
 struct trace_args {

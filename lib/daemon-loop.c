@@ -675,7 +675,7 @@ int tlbisod_run(struct tlbisod *d, const struct alert *lost, struct tl_err *e)
 	/* Put back every housekeeping change (the journal, in reverse order) before exit. */
 	tlbisod_hk_stop(d);
 	loop_close(&l);
-	/* Disarm (one more IPI to every CPU) and remove the tracefs instance. */
+	/* Disarm (one more burst of IPIs to every CPU) and remove the tracefs instance. */
 	tlbisod_attr_stop(d);
 	return r;
 }

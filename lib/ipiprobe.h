@@ -7,7 +7,7 @@
  * the sender. Kprobes are global, so they live in a group named after the
  * owning process ("tlbiso_<pid>") and are removed at close, or at the next
  * start when that process died. Placing a kprobe patches kernel text: the
- * same one-time IPI to every CPU as enabling a tracepoint.
+ * same one-time interruption of every CPU as enabling a tracepoint.
  */
 #ifndef TLBISO_IPIPROBE_H
 #define TLBISO_IPIPROBE_H

@@ -313,14 +313,19 @@ static int itr_open_cpus(struct ipitrace *t, const struct tl_path *p, struct tl_
 	return 0;
 }
 
-/* Instance settings before arming: monotonic timestamps, buffer size, poll watermark. */
+/*
+ * Instance settings before arming: monotonic timestamps, poll watermark and,
+ * only when asked, the buffer size. A new instance comes with the kernel's
+ * trace_buf_size already allocated; resizing it queues update_pages work on
+ * every online CPU, the isolated ones included, so by default we don't.
+ */
 static int itr_setup_instance(struct ipitrace *t, const struct ipitrace_opts *o, struct tl_err *e)
 {
 	char pct[16];
 
 	if (tracefs_instance_file_write(t->inst, "trace_clock", "mono") < 0)
 		return tl_err_sys(e, errno, "cannot set trace_clock to mono");
-	if (tracefs_instance_set_buffer_size(t->inst, o->buffer_kb ? o->buffer_kb : 1024, -1) < 0)
+	if (o->buffer_kb && tracefs_instance_set_buffer_size(t->inst, o->buffer_kb, -1) < 0)
 		return tl_err_sys(e, errno, "cannot size the ring buffer");
 	snprintf(pct, sizeof(pct), "%u", o->buffer_percent ? o->buffer_percent : 50);
 	/* buffer_percent is missing on old kernels: polling then wakes per event, still correct. */

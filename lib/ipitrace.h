@@ -18,8 +18,11 @@
  *   Other call-function IPIs have no callback or sender there (class
  *   "other", sender unknown).
  *
- * Cost to the system: enabling the events flips static keys, which sends one
- * IPI to every CPU; disabling them at close does it once more. Arm once.
+ * Cost to the system: enabling the events flips static keys, and each flip's
+ * text patching interrupts every CPU (12 IPIs per CPU measured on 6.18);
+ * disabling them at close does it once more. Arm once. The ring buffer keeps
+ * the size the kernel gave the instance, as resizing it queues work on every
+ * CPU.
  * Reading never blocks: the per-CPU trace_pipe_raw descriptors are
  * non-blocking and each call reads a bounded number of pages. The kernel's
  * ring buffer overwrites what was not read in time; those events are counted
@@ -43,7 +46,7 @@ enum ipitrace_path { IPITRACE_SENDER, IPITRACE_RECEIVER };
 
 struct ipitrace_opts {
 	struct cpuset targets;	 /* the isolated CPUs to attribute IPIs to */
-	size_t buffer_kb;	 /* per-CPU ring buffer, 0: 1024 */
+	size_t buffer_kb;	 /* per-CPU ring buffer, 0: the kernel's (no resize: see .c) */
 	unsigned buffer_percent; /* poll wake-up fill level, 0: 50 */
 	unsigned budget_pages;	 /* pages read per descriptor per call, 0: 64 */
 	size_t max_entries;	 /* aggregation cap, 0: 4096 */
@@ -63,7 +66,7 @@ int ipitrace_clean_stale(struct tl_err *e);
 
 /*
  * Create the instance, load kallsyms (p is borrowed: it must outlive t), set
- * the filters and enable the events: this is the one-time IPI to every CPU.
+ * the filters and enable the events: this is the one-time burst of IPIs to every CPU.
  * Errors: -ENODEV tracefs not mounted, -EACCES not root, -ENOTSUP no usable
  * tracepoints, -EINVAL empty target set.
  */
@@ -103,7 +106,7 @@ const struct ipiagg *ipitrace_agg(const struct ipitrace *t);
 size_t ipitrace_top_senders(const struct ipitrace *t, unsigned window_s, unsigned class_mask,
 			    int cpu, struct ipi_sender *out, size_t n);
 
-/* Disable the events (one more IPI to every CPU) and remove the instance. NULL is fine. */
+/* Disable the events (one more burst of IPIs to every CPU) and remove the instance. NULL is fine. */
 void ipitrace_close(struct ipitrace *t);
 
 #endif

@@ -48,7 +48,7 @@ wait_armed() {
 # other live tlbiso processes (a daemon, a parallel test run) are not ours.
 no_instances() { [ ! -e "$tfs/instances/tlbiso-$1" ]; }
 
-echo "1..11"
+echo "1..12"
 
 # 1-6: the generator runs a fixed count entirely inside the traced window.
 $wrap "$ctl" trace --cpus 1 --duration $dur --json >"$tmp/out.json" 2>"$tmp/err" &
@@ -118,8 +118,8 @@ tpid=$!
 wait_armed $tpid && kill -INT $tpid
 wait $tpid
 rc=$?
-check "SIGINT: exit 0, table printed, instance removed" \
-	[ $rc -eq 0 ] && grep -q '^IPIs to CPUs 1' "$tmp/int.out" && no_instances "$tpid"
+sigint_ok() { [ $rc -eq 0 ] && grep -q '^IPIs to CPUs 1' "$tmp/int.out" && no_instances "$tpid"; }
+check "SIGINT: exit 0, table printed, instance removed" sigint_ok
 
 # An instance left armed by a process killed with SIGKILL is removed at the next start.
 $wrap "$ctl" trace --cpus 1 --duration 60 >/dev/null 2>&1 &
@@ -136,3 +136,20 @@ check "instance of a SIGKILLed trace (left: $left) removed by the next run" \
 $wrap "$ctl" trace --cpus 1 --duration bogus >/dev/null 2>&1
 rc=$?
 check "bad --duration exits 2" [ $rc -eq 2 ]
+
+# 12: arming must not resize the ring buffer: a resize queues update_pages
+# work on every online CPU, isolated ones included. A private instance of our
+# own records the work queued meanwhile.
+wq=$tfs/instances/wqwatch-$$
+if mkdir "$wq" 2>/dev/null && echo 1 >"$wq/events/workqueue/workqueue_queue_work/enable"; then
+	$wrap "$ctl" trace --cpus 1 --duration 0.2 >/dev/null 2>&1
+	rc=$?
+	echo 0 >"$wq/events/workqueue/workqueue_queue_work/enable"
+	resizes=$(grep -c update_pages_handler "$wq/trace")
+	rmdir "$wq"
+	check "arming queues no ring-buffer resize work ($resizes), trace exit $rc" \
+		[ $rc -eq 0 -a "$resizes" -eq 0 ]
+else
+	rmdir "$wq" 2>/dev/null
+	ok "# SKIP no workqueue tracepoints"
+fi
