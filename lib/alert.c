@@ -247,7 +247,8 @@ int alerts_evaluate(struct alert_engine *ae, const struct alert_inputs *in, stru
 }
 
 const struct alert *alerts_raise_lost_deferral(struct alert_engine *ae, const char *was,
-					       const char *missing, time_t now)
+					       const char *missing, const struct cpuset *isolated,
+					       time_t now)
 {
 	struct alert *a = &ae->slot[SLOT_DEFERRAL_STATE];
 
@@ -255,7 +256,8 @@ const struct alert *alerts_raise_lost_deferral(struct alert_engine *ae, const ch
 		return NULL;
 	a->active = true;
 	a->since = now;
-	cpuset_zero(&a->cpus);
+	/* Every isolated CPU lost the protection, so the alert names them all. */
+	a->cpus = *isolated;
 	snprintf(a->remedy, sizeof(a->remedy),
 		 "the previous boot had TLB-flush deferral (%s) and this one has not: %s", was,
 		 missing && *missing ? missing : "see tlbisoctl check");

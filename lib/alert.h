@@ -101,11 +101,12 @@ int alerts_evaluate(struct alert_engine *ae, const struct alert_inputs *in, stru
 
 /*
  * Raise the deferral_regressed alert that comes from the state file: the
- * previous boot had deferral (mechanism was), this one lost it. It stays
- * active for the life of the daemon.
+ * previous boot had deferral (mechanism was), this one lost it, on all the
+ * isolated CPUs at once. It stays active for the life of the daemon.
  */
 const struct alert *alerts_raise_lost_deferral(struct alert_engine *ae, const char *was,
-					       const char *missing, time_t now);
+					       const char *missing, const struct cpuset *isolated,
+					       time_t now);
 
 /*
  * Step the intruder alert after a workload tick. found: some task intrudes

@@ -169,7 +169,7 @@ static const struct alert *check_state(struct tlbisod *d, time_t now)
 		 deferral_mechanism_name(d->deferral.mechanism));
 	if (state_read(d->opt.state_dir, &prev, &e) == 0 && state_lost_deferral(&prev, &cur))
 		lost = alerts_raise_lost_deferral(&d->alerts, cur.lost_from, d->deferral.missing,
-						  now);
+						  &d->isolated, now);
 	d->state_degraded = false;
 	d->state_error[0] = '\0';
 	if (state_write(d->opt.state_dir, &cur, &e) < 0) {

@@ -415,8 +415,8 @@ $wrap "$tlbisod" --config "$conf" --sysroot "$sys" --runtime-dir "$run" --state-
 	>>"$tmp/daemon.log" 2>&1 &
 dpid=$!
 wait_for '.samples >= 1'
-check "a lost deferral (state file) raises deferral_regressed and the state is regressed" \
-	[ "$(jqs '.state + " " + ([.alerts[] | select(.type == "deferral_regressed") | .source] | join(","))')" = "regressed state" ]
+check "a lost deferral (state file) raises deferral_regressed on CPUs 2-3, state regressed" \
+	[ "$(jqs '.state + " " + ([.alerts[] | select(.type == "deferral_regressed") | .source + ":" + (.cpus | map(tostring) | join("-"))] | join(","))')" = "regressed state:2-3" ]
 kill -TERM "$dpid"
 wait "$dpid"
 dpid=

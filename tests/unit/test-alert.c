@@ -256,13 +256,17 @@ static void test_regression_after_baseline(void **state)
 static void test_lost_deferral(void **state)
 {
 	struct fx *f = &fx;
-	const struct alert *a = alerts_raise_lost_deferral(&f->ae, "coalesce_tlbi", "no PTI", 7);
+	struct cpuset iso;
+	const struct alert *a;
 
+	assert_int_equal(cpulist_parse("2-3", &iso, NULL), 0);
+	a = alerts_raise_lost_deferral(&f->ae, "coalesce_tlbi", "no PTI", &iso, 7);
 	assert_non_null(a);
 	assert_int_equal(a->type, AL_DEFERRAL_REGRESSED);
 	assert_int_equal(a->source, ALERT_SOURCE_STATE);
 	assert_non_null(strstr(a->remedy, "coalesce_tlbi"));
-	assert_null(alerts_raise_lost_deferral(&f->ae, "coalesce_tlbi", "no PTI", 8));
+	assert_true(cpuset_equal(&a->cpus, &iso));
+	assert_null(alerts_raise_lost_deferral(&f->ae, "coalesce_tlbi", "no PTI", &iso, 8));
 	for (int i = 0; i < 5; i++)
 		step(f);
 	assert_int_equal(alerts_active(&f->ae, SEV_CRITICAL), 1);
