@@ -182,10 +182,9 @@ static int bench_in_process(long n, bool quiet, int last)
 		tlbisod_free(&d);
 		return 0;
 	}
-	printf("in process, live /proc/interrupts (%d CPUs, %d rows, %zu bytes), CPU %d "
+	printf("in process, live /proc/interrupts (%d CPUs, %d lines, %d rated rows), CPU %d "
 	       "watched:\n",
-	       d.mon.tab[d.mon.cur].ncols, d.mon.tab[d.mon.cur].nrows, d.mon.tab[d.mon.cur].raw.len,
-	       last);
+	       d.mon.hdr.ncols, d.mon.line, d.mon.base.nrows, last);
 	printf("  %.1f us CPU per sample (%ld samples back to back)\n", cpu * 1e6 / (double)n, n);
 	printf("  => %.4f %% of one CPU at a 1 s interval (target < 0.1 %%)\n",
 	       cpu / (double)n * 100.0);
