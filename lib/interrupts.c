@@ -409,8 +409,8 @@ static bool irq_fixed_select(const char *p, const char *eol, int ncols, const in
 	return ok;
 }
 
-int irq_row_parse_select(const struct irq_table *t, const char *p, const char *eol, int line,
-			 const struct irq_select *s, struct irq_row *r, struct tl_err *e)
+int irq_row_parse_name(const char *p, const char *eol, int line, struct irq_row *r,
+		       const char **rest, struct tl_err *e)
 {
 	int ret;
 
@@ -422,18 +422,74 @@ int irq_row_parse_select(const struct irq_table *t, const char *p, const char *e
 	r->occurrence = 0;
 	r->counts = NULL;
 	r->global = false;
+	r->desc = NULL;
+	r->desc_len = 0;
+	*rest = p;
+	return 1;
+}
+
+/* Mix one word into a lane; the rotation carries high bits down so differences cannot cancel. */
+static inline uint64_t irq_mix(uint64_t h, uint64_t w)
+{
+	h ^= w;
+	h = (h << 29) | (h >> 35);
+	return h * 0x9e3779b97f4a7c15ULL;
+}
+
+uint64_t irq_row_select_print(const struct irq_table *t, const char *rest, const char *eol,
+			      const struct irq_select *s)
+{
+	uint64_t h[4] = {1, 2, 3, 4}, w;
+	const char *q, *end;
+
+	if (s->n == 0 || t->ncols < 2 || eol - rest < 11 * (ptrdiff_t)t->ncols ||
+	    !irq_ends_field(rest[11 * t->ncols]))
+		return 0;
+	q = rest + 11 * s->cols[0];
+	end = rest + 11 * (s->cols[s->n - 1] + 1);
+	/* four independent lanes: the multiplies overlap */
+	for (; end - q >= 32; q += 32)
+		for (int k = 0; k < 4; k++)
+			h[k] = irq_mix(h[k], irq_load8(q + 8 * k));
+	for (; q < end; q += 8) {
+		w = 0;
+		memcpy(&w, q, end - q < 8 ? (size_t)(end - q) : 8);
+		h[0] = irq_mix(h[0], w);
+	}
+	w = irq_mix(irq_mix(irq_mix(h[0], h[1]), h[2]), h[3]);
+	return w | 1; /* 0 means "no fingerprint" */
+}
+
+int irq_row_parse_values(const struct irq_table *t, const char *rest, const char *eol, int line,
+			 const struct irq_select *s, struct irq_row *r, struct tl_err *e)
+{
+	const char *p = rest;
+	int ret;
+
 	/* one column: a global row ("ERR: 0") would look fixed; the general path tells */
 	if (t->ncols > 1 && irq_fixed_select(p, eol, t->ncols, s->cols, s->n, s->out)) {
 		r->desc = p + 11 * t->ncols;
 		irq_trim(&r->desc, eol, &r->desc_len);
-		return 1; /* all ncols counts: a per-CPU row (irq_classify's rules) */
+		return 0; /* all ncols counts: a per-CPU row (irq_classify's rules) */
 	}
 	ret = irq_parse_tail(t, r, p, eol, s->scratch, line, e);
 	if (ret < 0)
 		return ret;
 	for (int j = 0; !r->global && j < s->n; j++)
 		s->out[j] = s->scratch[s->cols[j]];
-	return 1;
+	return 0;
+}
+
+int irq_row_parse_select(const struct irq_table *t, const char *p, const char *eol, int line,
+			 const struct irq_select *s, struct irq_row *r, struct tl_err *e)
+{
+	const char *rest;
+	int ret = irq_row_parse_name(p, eol, line, r, &rest, e);
+
+	if (ret <= 0)
+		return ret;
+	ret = irq_row_parse_values(t, rest, eol, line, s, r, e);
+	return ret < 0 ? ret : 1;
 }
 
 int irq_table_parse_header(struct irq_table *t, const char *p, const char *eol, struct tl_err *e)

@@ -112,6 +112,29 @@ int irq_table_parse_header(struct irq_table *t, const char *p, const char *eol, 
 int irq_row_parse_select(const struct irq_table *t, const char *p, const char *eol, int line,
 			 const struct irq_select *s, struct irq_row *r, struct tl_err *e);
 
+/*
+ * The same in two steps, for a caller that skips rows it has already seen
+ * unchanged. First the name (returns 1, or 0 for a blank line, or a negative
+ * errno); *rest is where the counters start.
+ */
+int irq_row_parse_name(const char *p, const char *eol, int line, struct irq_row *r,
+		       const char **rest, struct tl_err *e);
+
+/*
+ * A 64-bit fingerprint of the text of the selected columns (from the first
+ * to the last), when the row is in the kernel's fixed layout; 0 when it is
+ * not, or nothing is selected (such a row must be parsed). Equal text gives
+ * an equal fingerprint; a caller that keeps its previous values when the
+ * fingerprint repeats only risks, on a collision, seeing a change one
+ * sample late.
+ */
+uint64_t irq_row_select_print(const struct irq_table *t, const char *rest, const char *eol,
+			      const struct irq_select *s);
+
+/* Then the counters (the selected ones into s->out) and the description: 0 or a negative errno. */
+int irq_row_parse_values(const struct irq_table *t, const char *rest, const char *eol, int line,
+			 const struct irq_select *s, struct irq_row *r, struct tl_err *e);
+
 /* Read /proc/interrupts under the path context and parse it. */
 int irq_table_read(struct irq_table *t, const struct tl_path *p, struct tl_err *e);
 

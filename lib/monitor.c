@@ -295,7 +295,7 @@ static void add_delta(struct mon_cpu *c, const struct irq_row *r, int src, uint3
 }
 
 /* Account a rated row against its previous counters, then make it row m->nrows of the base. */
-static int account_row(struct monitor *m, const struct irq_row *r, int src)
+static int account_row(struct monitor *m, const struct irq_row *r, int src, uint64_t print)
 {
 	const uint32_t *prev;
 	uint32_t *dst;
@@ -319,6 +319,7 @@ static int account_row(struct monitor *m, const struct irq_row *r, int src)
 	}
 	memcpy(m->base.rows[m->nrows].name, r->name, IRQ_NAME_MAX);
 	m->base.rows[m->nrows].src = src;
+	m->base.rows[m->nrows].print = print;
 	m->nrows++;
 	if (m->nrows > m->base.nrows)
 		m->base.nrows = m->nrows;
@@ -330,6 +331,8 @@ static int map_columns(struct monitor *m)
 {
 	int online = 0, n = 0;
 
+	m->same_cols = m->dt_ok && m->hdr.ncols == m->base_ncols;
+
 	if (mon_grow((void **)&m->sel.scratch, &m->scratch_cap, (size_t)m->hdr.ncols,
 		     sizeof(uint32_t), &m->allocs) < 0)
 		return -ENOMEM;
@@ -338,6 +341,7 @@ static int map_columns(struct monitor *m)
 		int col = irq_table_col(&m->hdr, c->cpu);
 
 		m->scratch_col[i] = col;
+		m->same_cols &= c->col == col;
 		c->valid = m->dt_ok && c->col >= 0 && col >= 0;
 		if (col >= 0) {
 			m->sel_col[n] = col;
@@ -352,28 +356,54 @@ static int map_columns(struct monitor *m)
 	return 0;
 }
 
-/* One line of the file: the header, or a row, accounted when the monitor rates it. */
-static int mon_line(struct monitor *m, const char *p, const char *eol, struct tl_err *e)
+/* A rated row whose watched counters read as they did: nothing to convert, no delta. */
+static bool row_unchanged(const struct monitor *m, const struct irq_row *r, uint64_t print)
+{
+	const struct mon_row *b = &m->base.rows[m->nrows];
+
+	return print && m->same_cols && !m->old.rows && !r->occurrence &&
+	       m->nrows < m->base.nrows && b->print == print && !strcmp(b->name, r->name);
+}
+
+/* One row: skipped when unchanged, else parsed and accounted when the monitor rates it. */
+static int mon_row(struct monitor *m, const char *p, const char *eol, struct tl_err *e)
 {
 	struct irq_row r;
+	const char *rest;
+	uint64_t print;
 	int ret, src;
 
-	if (++m->line == 1) {
-		ret = irq_table_parse_header(&m->hdr, p, eol, e);
-		if (ret == 0 && map_columns(m) < 0)
-			ret = tl_err_set(e, ENOMEM, "out of memory");
-		return ret;
-	}
-	ret = irq_row_parse_select(&m->hdr, p, eol, m->line, &m->sel, &r, e);
+	ret = irq_row_parse_name(p, eol, m->line, &r, &rest, e);
 	if (ret <= 0)
 		return ret;
 	r.occurrence = seen_add(m, r.name);
 	if (r.occurrence < 0)
 		return tl_err_set(e, ENOMEM, "out of memory");
+	print = irq_row_select_print(&m->hdr, rest, eol, &m->sel);
+	if (row_unchanged(m, &r, print)) {
+		m->nrows++;
+		return 0;
+	}
+	ret = irq_row_parse_values(&m->hdr, rest, eol, m->line, &m->sel, &r, e);
+	if (ret < 0)
+		return ret;
 	src = row_source(&r);
-	if (src >= 0 && account_row(m, &r, src) < 0)
+	if (src >= 0 && account_row(m, &r, src, print) < 0)
 		return tl_err_set(e, ENOMEM, "out of memory");
 	return 0;
+}
+
+/* One line of the file: the header, or a row. */
+static int mon_line(struct monitor *m, const char *p, const char *eol, struct tl_err *e)
+{
+	int ret;
+
+	if (++m->line > 1)
+		return mon_row(m, p, eol, e);
+	ret = irq_table_parse_header(&m->hdr, p, eol, e);
+	if (ret == 0 && map_columns(m) < 0)
+		ret = tl_err_set(e, ENOMEM, "out of memory");
+	return ret;
 }
 
 /* Where the text comes from: a descriptor, or the caller's memory (monitor_feed). */
@@ -560,6 +590,7 @@ static int sample_end(struct monitor *m, uint64_t now_ns, int r)
 	}
 	m->base.nrows = m->nrows;
 	finish_sample(m, m->dt_ok ? dt_us : 0);
+	m->base_ncols = m->hdr.ncols;
 	m->have_base = true;
 	m->prev_ns = now_ns;
 	m->samples++;

@@ -78,6 +78,7 @@ struct mon_cpu {
 struct mon_row {
 	char name[IRQ_NAME_MAX];
 	int src;
+	uint64_t print; /* fingerprint of its watched counters' text (irq_row_select_print) */
 };
 
 /* The rows of a baseline and their counters: nrows x ncpus (watched CPUs), row-major. */
@@ -114,6 +115,8 @@ struct monitor {
 	int nrows;	       /* rows of this sample in base so far */
 	int line;	       /* of the file, for messages */
 	bool dt_ok;	       /* this sample can give deltas */
+	bool same_cols;	       /* the watched CPUs have the columns of the base: prints compare */
+	int base_ncols;	       /* columns of the file the base was read from */
 	struct mon_seen *seen; /* open addressing, seen_cap slots (a power of two) */
 	size_t seen_cap, seen_n;
 	struct tl_buf buf;     /* the read buffer */
