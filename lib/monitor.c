@@ -21,8 +21,9 @@ static int mon_alloc(struct monitor *m, int n, int window)
 	m->sel_col = calloc(n ? n : 1, sizeof(int));
 	m->sel_cpu = calloc(n ? n : 1, sizeof(int));
 	m->sel.out = calloc(n ? n : 1, sizeof(uint32_t));
+	m->valid = calloc(n ? n : 1, 1);
 	m->sel.cols = m->sel_col;
-	if (!m->cpus || !m->cls_in || !m->cls_out || !m->scratch_col || !m->sel_col ||
+	if (!m->valid || !m->cpus || !m->cls_in || !m->cls_out || !m->scratch_col || !m->sel_col ||
 	    !m->sel_cpu || !m->sel.out)
 		return -ENOMEM;
 	for (int i = 0; i < n; i++) {
@@ -77,6 +78,7 @@ void monitor_free(struct monitor *m)
 	free(m->scratch_col);
 	free(m->sel_cpu);
 	free(m->sel_col);
+	free(m->valid);
 	free(m->sel.out);
 	free(m->sel.scratch);
 	free(m->seen);
@@ -264,20 +266,33 @@ static int base_prev(struct monitor *m, const char *name, const uint32_t **prev)
 	return 0;
 }
 
-/* Name a device IRQ that hit a CPU ("24:eth0"), as long as there is room. */
+/* Name a device IRQ that hit a CPU ("24:eth0"), as long as there is room; no printf, it is hot. */
 static void note_irq(struct mon_cpu *c, const struct irq_row *r)
 {
-	size_t n = strlen(c->irq_scratch), dl = r->desc_len;
+	size_t n = c->irq_len, dl = r->desc_len, nl;
 	const char *d = r->desc, *sp;
+	char *o = c->irq_scratch + n;
 
+	if (n + 4 >= sizeof(c->irq_scratch))
+		return;
 	/* the device name is the last word of the description */
 	for (sp = d + dl; sp > d && sp[-1] != ' '; sp--)
 		;
 	dl -= (size_t)(sp - d);
-	if (n + strlen(r->name) + dl + 3 >= sizeof(c->irq_scratch))
+	nl = strlen(r->name);
+	if (n + nl + dl + 3 >= sizeof(c->irq_scratch))
 		return;
-	snprintf(c->irq_scratch + n, sizeof(c->irq_scratch) - n, "%s%s%s%.*s", n ? "," : "",
-		 r->name, dl ? ":" : "", (int)dl, sp);
+	if (n)
+		*o++ = ',';
+	memcpy(o, r->name, nl);
+	o += nl;
+	if (dl) {
+		*o++ = ':';
+		memcpy(o, sp, dl);
+		o += dl;
+	}
+	*o = '\0';
+	c->irq_len = (unsigned char)(o - c->irq_scratch);
 }
 
 /* Add one delta to a CPU; a counter that went back is a reset, skipped. */
@@ -314,7 +329,7 @@ static int account_row(struct monitor *m, const struct irq_row *r, int src, uint
 		uint32_t v = m->sel.out[j], old = prev ? prev[w] : 0;
 
 		dst[w] = v;
-		if (m->cpus[w].valid)
+		if (m->valid[w])
 			add_delta(&m->cpus[w], r, src, irq_delta(old, v));
 	}
 	memcpy(m->base.rows[m->nrows].name, r->name, IRQ_NAME_MAX);
@@ -350,6 +365,8 @@ static int map_columns(struct monitor *m)
 		online += col >= 0;
 		memset(c->delta, 0, sizeof(c->delta));
 		c->irq_scratch[0] = '\0';
+		c->irq_len = 0;
+		m->valid[i] = c->valid;
 	}
 	m->sel.n = n;
 	m->online_watched = online;

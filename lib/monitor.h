@@ -71,7 +71,8 @@ struct mon_cpu {
 	bool base_done;
 	char irq_names[MON_IRQ_NAMES]; /* device IRQs seen in the last sample that had any */
 	char irq_scratch[MON_IRQ_NAMES];
-	uint32_t resets; /* counters found reset (skipped deltas) */
+	unsigned char irq_len; /* of irq_scratch */
+	uint32_t resets;       /* counters found reset (skipped deltas) */
 };
 
 /* A row of the baseline: one the monitor rates, and the source it feeds. */
@@ -109,6 +110,7 @@ struct monitor {
 	struct irq_select sel; /* the online watched CPUs' columns */
 	int *sel_col;	       /* the columns of sel */
 	int *sel_cpu;	       /* watched index of each selected column */
+	unsigned char *valid;  /* cpus[i].valid, packed: the row loop stays in cache */
 	size_t scratch_cap;
 	struct mon_base old;   /* the rest of the base, while the set of rows changes */
 	int old_pos;	       /* where the next lookup in old starts */
