@@ -399,6 +399,7 @@ static int mon_row(struct monitor *m, const char *p, const char *eol, struct tl_
 	print = irq_row_select_print(&m->hdr, rest, eol, &m->sel);
 	if (row_unchanged(m, &r, print)) {
 		m->nrows++;
+		m->rows_skipped++;
 		return 0;
 	}
 	ret = irq_row_parse_values(&m->hdr, rest, eol, m->line, &m->sel, &r, e);

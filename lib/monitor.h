@@ -124,6 +124,7 @@ struct monitor {
 	struct tl_buf buf;     /* the read buffer */
 	size_t chunk;	       /* most bytes read at once (tests make it small) */
 	size_t allocs;	       /* growths of the scratch and base arrays */
+	uint64_t rows_skipped; /* rated rows found unchanged, not converted */
 	struct cls_in *cls_in; /* scratch, ncpus */
 	uint32_t (*cls_out)[CH_COUNT];
 	int *scratch_col;   /* ncpus */
