@@ -376,10 +376,12 @@ static int map_columns(struct monitor *m)
 /* A rated row whose watched counters read as they did: nothing to convert, no delta. */
 static bool row_unchanged(const struct monitor *m, const struct irq_row *r, uint64_t print)
 {
-	const struct mon_row *b = &m->base.rows[m->nrows];
+	const struct mon_row *b;
 
-	return print && m->same_cols && !m->old.rows && !r->occurrence &&
-	       m->nrows < m->base.nrows && b->print == print && !strcmp(b->name, r->name);
+	if (!print || !m->same_cols || m->old.rows || r->occurrence || m->nrows >= m->base.nrows)
+		return false;
+	b = &m->base.rows[m->nrows];
+	return b->print == print && !strcmp(b->name, r->name);
 }
 
 /* One row: skipped when unchanged, else parsed and accounted when the monitor rates it. */
