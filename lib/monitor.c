@@ -324,6 +324,8 @@ static int account_row(struct monitor *m, const struct irq_row *r, int src, uint
 	dst = m->base.counts + (size_t)m->nrows * (size_t)m->ncpus;
 	if (in_place)
 		prev = dst;
+	else /* a moved or new row: offline CPUs' slots hold no stale values */
+		memset(dst, 0, (size_t)m->ncpus * sizeof(*dst));
 	for (int j = 0; j < m->sel.n; j++) {
 		int w = m->sel_cpu[j];
 		uint32_t v = m->sel.out[j], old = prev ? prev[w] : 0;
@@ -634,10 +636,8 @@ int monitor_sample(struct monitor *m, const struct tl_path *p, uint64_t now_ns, 
 	struct mon_src src = {.fd = tl_path_open(p, "/proc/interrupts", O_RDONLY)};
 	int r;
 
-	if (src.fd < 0) {
-		m->have_base = false;
+	if (src.fd < 0) /* the base is untouched: the next sample still has deltas */
 		return tl_err_set(e, -src.fd, "/proc/interrupts: %s", strerror(-src.fd));
-	}
 	r = monitor_run(m, &src, now_ns, e);
 	close(src.fd);
 	if (r < 0)
