@@ -428,7 +428,7 @@ int irq_row_parse_name(const char *p, const char *eol, int line, struct irq_row 
 	return 1;
 }
 
-/* Mix one word into a lane; the rotation carries high bits down so differences cannot cancel. */
+/* Mix one word into a lane; the rotation carries high bits down, where the multiply cannot. */
 static inline uint64_t irq_mix(uint64_t h, uint64_t w)
 {
 	h ^= w;

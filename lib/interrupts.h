@@ -126,7 +126,8 @@ int irq_row_parse_name(const char *p, const char *eol, int line, struct irq_row 
  * not, or nothing is selected (such a row must be parsed). Equal text gives
  * an equal fingerprint; a caller that keeps its previous values when the
  * fingerprint repeats only risks, on a collision, seeing a change one
- * sample late.
+ * sample late. Only the row's length is checked here, not its fields: such
+ * a caller accepts the row as it accepted the text the last time.
  */
 uint64_t irq_row_select_print(const struct irq_table *t, const char *rest, const char *eol,
 			      const struct irq_select *s);
