@@ -118,27 +118,32 @@ static size_t seen_hash(const char *name)
 	return h;
 }
 
-/* The slot of name in the seen set, or the free slot where it belongs. */
-static struct mon_seen *seen_slot(struct mon_seen *set, size_t cap, const char *name)
+/*
+ * The slot of name in the seen set, or the free slot where it belongs. A
+ * slot is in use when stamped with this sample's generation: clearing the
+ * set between samples is then free.
+ */
+static struct mon_seen *seen_slot(struct mon_seen *set, size_t cap, unsigned int gen,
+				  const char *name)
 {
 	size_t i = seen_hash(name) & (cap - 1);
 
-	while (set[i].n && strcmp(set[i].name, name))
+	while (set[i].gen == gen && strcmp(set[i].name, name))
 		i = (i + 1) & (cap - 1);
 	return &set[i];
 }
 
-/* Double the seen set and re-insert its names (a file with more rows than before). */
+/* Double the seen set and re-insert this sample's names (a file with more rows than before). */
 static int seen_grow(struct monitor *m)
 {
-	size_t cap = m->seen_cap ? m->seen_cap * 2 : 512;
+	size_t cap = m->seen_cap ? m->seen_cap * 2 : 64;
 	struct mon_seen *set = calloc(cap, sizeof(*set));
 
 	if (!set)
 		return -ENOMEM;
 	for (size_t i = 0; i < m->seen_cap; i++)
-		if (m->seen[i].n)
-			*seen_slot(set, cap, m->seen[i].name) = m->seen[i];
+		if (m->seen[i].gen == m->seen_gen)
+			*seen_slot(set, cap, m->seen_gen, m->seen[i].name) = m->seen[i];
 	free(m->seen);
 	m->seen = set;
 	m->seen_cap = cap;
@@ -153,9 +158,11 @@ static int seen_add(struct monitor *m, const char *name)
 
 	if (2 * (m->seen_n + 1) > m->seen_cap && seen_grow(m) < 0)
 		return -ENOMEM;
-	s = seen_slot(m->seen, m->seen_cap, name);
-	if (!s->n) {
+	s = seen_slot(m->seen, m->seen_cap, m->seen_gen, name);
+	if (s->gen != m->seen_gen) {
 		memcpy(s->name, name, IRQ_NAME_MAX);
+		s->gen = m->seen_gen;
+		s->n = 0;
 		m->seen_n++;
 	}
 	return s->n++;
@@ -583,14 +590,17 @@ static void finish_sample(struct monitor *m, uint32_t dt_us)
 	m->pos = (m->pos + 1) % m->window;
 }
 
-/* Start a sample taken at now_ns: the seen set cleared, the line count reset. */
+/* Start a sample taken at now_ns: a new generation of the seen set, the line count reset. */
 static void sample_begin(struct monitor *m, uint64_t now_ns)
 {
 	m->line = 0;
 	m->nrows = 0;
 	m->seen_n = 0;
-	if (m->seen)
-		memset(m->seen, 0, m->seen_cap * sizeof(*m->seen));
+	if (++m->seen_gen == 0) { /* wrapped: old stamps could look current */
+		if (m->seen)
+			memset(m->seen, 0, m->seen_cap * sizeof(*m->seen));
+		m->seen_gen = 1;
+	}
 	m->dt_ok = m->have_base && now_ns > m->prev_ns && (now_ns - m->prev_ns) / 1000 > 0;
 }
 

@@ -94,6 +94,7 @@ struct mon_base {
 struct mon_seen {
 	char name[IRQ_NAME_MAX];
 	int n;
+	unsigned int gen; /* the sample that used the slot; others are free */
 };
 
 struct monitor {
@@ -121,6 +122,7 @@ struct monitor {
 	int base_ncols;	       /* columns of the file the base was read from */
 	struct mon_seen *seen; /* open addressing, seen_cap slots (a power of two) */
 	size_t seen_cap, seen_n;
+	unsigned int seen_gen; /* this sample's stamp, never 0 */
 	struct tl_buf buf;     /* the read buffer */
 	size_t chunk;	       /* most bytes read at once (tests make it small) */
 	size_t allocs;	       /* growths of the scratch and base arrays */
