@@ -439,7 +439,7 @@ static inline uint64_t irq_mix(uint64_t h, uint64_t w)
 uint64_t irq_row_select_print(const struct irq_table *t, const char *rest, const char *eol,
 			      const struct irq_select *s)
 {
-	uint64_t h[4] = {1, 2, 3, 4}, w;
+	uint64_t h0 = 1, h1 = 2, h2 = 3, h3 = 4, w;
 	const char *q, *end;
 
 	if (s->n == 0 || t->ncols < 2 || eol - rest < 11 * (ptrdiff_t)t->ncols ||
@@ -448,15 +448,18 @@ uint64_t irq_row_select_print(const struct irq_table *t, const char *rest, const
 	q = rest + 11 * s->cols[0];
 	end = rest + 11 * (s->cols[s->n - 1] + 1);
 	/* four independent lanes: the multiplies overlap */
-	for (; end - q >= 32; q += 32)
-		for (int k = 0; k < 4; k++)
-			h[k] = irq_mix(h[k], irq_load8(q + 8 * k));
+	for (; end - q >= 32; q += 32) {
+		h0 = irq_mix(h0, irq_load8(q));
+		h1 = irq_mix(h1, irq_load8(q + 8));
+		h2 = irq_mix(h2, irq_load8(q + 16));
+		h3 = irq_mix(h3, irq_load8(q + 24));
+	}
 	for (; q < end; q += 8) {
 		w = 0;
 		memcpy(&w, q, end - q < 8 ? (size_t)(end - q) : 8);
-		h[0] = irq_mix(h[0], w);
+		h0 = irq_mix(h0, w);
 	}
-	w = irq_mix(irq_mix(irq_mix(h[0], h[1]), h[2]), h[3]);
+	w = irq_mix(irq_mix(irq_mix(h0, h1), h2), h3);
 	return w | 1; /* 0 means "no fingerprint" */
 }
 
