@@ -44,6 +44,7 @@ int monitor_init(struct monitor *m, const struct cpuset *watch, const struct cpu
 	m->window = window > 0 ? window : 1;
 	m->baseline_samples = baseline_samples;
 	m->chunk = MON_CHUNK;
+	m->fd = -1;
 	irq_table_init(&m->hdr);
 	if (mon_alloc(m, m->ncpus, m->window) < 0) {
 		monitor_free(m);
@@ -86,7 +87,10 @@ void monitor_free(struct monitor *m)
 	base_free(&m->old);
 	irq_table_free(&m->hdr);
 	tl_buf_free(&m->buf);
+	if (m->fd >= 0)
+		close(m->fd);
 	memset(m, 0, sizeof(*m));
+	m->fd = -1;
 }
 
 /* Grow an array to hold need elements, doubling; counts the growth. */
@@ -661,15 +665,34 @@ static int monitor_run(struct monitor *m, struct mon_src *src, uint64_t now_ns, 
 	return sample_end(m, now_ns, r);
 }
 
+/*
+ * The file's descriptor, at offset 0. On the live system it stays open
+ * between samples (procfs regenerates the text on every read from 0, and
+ * an open and a close were a sixth of a sample); under a sysroot, where
+ * tests replace the file, it is opened each time.
+ */
+static int mon_open(struct monitor *m, const struct tl_path *p)
+{
+	if (m->fd >= 0 && lseek(m->fd, 0, SEEK_SET) == 0)
+		return m->fd;
+	if (m->fd >= 0)
+		close(m->fd);
+	m->fd = tl_path_open(p, "/proc/interrupts", O_RDONLY);
+	return m->fd;
+}
+
 int monitor_sample(struct monitor *m, const struct tl_path *p, uint64_t now_ns, struct tl_err *e)
 {
-	struct mon_src src = {.fd = tl_path_open(p, "/proc/interrupts", O_RDONLY)};
+	struct mon_src src = {.fd = mon_open(m, p)};
 	int r;
 
 	if (src.fd < 0) /* the base is untouched: the next sample still has deltas */
 		return tl_err_set(e, -src.fd, "/proc/interrupts: %s", strerror(-src.fd));
 	r = monitor_run(m, &src, now_ns, e);
-	close(src.fd);
+	if (r < 0 || !p->live) {
+		close(m->fd);
+		m->fd = -1;
+	}
 	if (r < 0)
 		tl_err_prefix(e, "/proc/interrupts: ");
 	return r;

@@ -124,6 +124,7 @@ struct monitor {
 	size_t seen_cap, seen_n;
 	unsigned int seen_gen; /* this sample's stamp, never 0 */
 	struct tl_buf buf;     /* the read buffer */
+	int fd;		       /* /proc/interrupts kept open on the live system, else -1 */
 	size_t chunk;	       /* most bytes read at once (tests make it small) */
 	size_t allocs;	       /* growths of the scratch and base arrays */
 	uint64_t rows_skipped; /* rated rows found unchanged, not converted */
