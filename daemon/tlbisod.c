@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +131,18 @@ static int load_config(struct tlbisod *d, bool check_only)
 	return 0;
 }
 
+/*
+ * The daemon runs for months: its transient big blocks (the start-up checks'
+ * tables, a status reply for 1024 CPUs) must go back to the system. glibc
+ * raises its mmap threshold after freeing such a block, after which they
+ * come from the heap and stay resident; fixed thresholds prevent that.
+ */
+static void keep_heap_small(void)
+{
+	mallopt(M_MMAP_THRESHOLD, 64 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 128 * 1024);
+}
+
 int main(int argc, char **argv)
 {
 	static struct tlbisod d;
@@ -139,6 +152,7 @@ int main(int argc, char **argv)
 	bool check_only = false;
 	int r;
 
+	keep_heap_small();
 	tlbisod_opts_defaults(&d.opt);
 	r = parse_args(argc, argv, &d.opt, &check_only);
 	if (r >= 0)

@@ -14,12 +14,16 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alert-ids.h"
 #include "check.h"
 #include "daemon-out.h"
 #include "statefile.h"
+
+/* Longest time an unchanged textfile is left alone, in seconds. */
+#define PROM_REFRESH_S 60
 
 /* Journal priority of an alert event: raising follows severity, clearing is news. */
 static int event_prio(const struct alert_event *ev)
@@ -239,6 +243,53 @@ static __attribute__((format(printf, 2, 3))) int prom_add(struct tl_buf *b, cons
 	}
 }
 
+/* Decimal digits of v written backwards from end; returns where they start. */
+static char *prom_utoa(char *end, unsigned long long v)
+{
+	do
+		*--end = (char)('0' + v % 10);
+	while (v /= 10);
+	return end;
+}
+
+/* Append n bytes. */
+static int prom_put(struct tl_buf *b, const char *s, size_t n)
+{
+	if (tl_buf_reserve(b, b->len + n + 1) < 0)
+		return -ENOMEM;
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+/* One tlbiso_interrupts_total line; without printf, as there are SRC_COUNT per isolated CPU. */
+static int prom_series(struct tl_buf *b, int cpu, const char *src, unsigned long long v)
+{
+	static const char pre[] = "tlbiso_interrupts_total{cpu=\"", mid[] = "\",source=\"";
+	char line[160], num[24], *p = line, *d;
+	size_t sl = strlen(src);
+
+	if (sl > 64)
+		return -EINVAL;
+	memcpy(p, pre, sizeof(pre) - 1);
+	p += sizeof(pre) - 1;
+	d = prom_utoa(num + sizeof(num), (unsigned long long)(cpu < 0 ? 0 : cpu));
+	memcpy(p, d, (size_t)(num + sizeof(num) - d));
+	p += num + sizeof(num) - d;
+	memcpy(p, mid, sizeof(mid) - 1);
+	p += sizeof(mid) - 1;
+	memcpy(p, src, sl);
+	p += sl;
+	memcpy(p, "\"} ", 3);
+	p += 3;
+	d = prom_utoa(num + sizeof(num), v);
+	memcpy(p, d, (size_t)(num + sizeof(num) - d));
+	p += num + sizeof(num) - d;
+	*p++ = '\n';
+	return prom_put(b, line, (size_t)(p - line));
+}
+
 /* tlbiso_interrupts_total: counted deltas per isolated CPU and source since start. */
 static void prom_interrupts(const struct tlbisod *d, struct tl_buf *b)
 {
@@ -246,9 +297,8 @@ static void prom_interrupts(const struct tlbisod *d, struct tl_buf *b)
 		    "tlbisod started, by source.\n# TYPE tlbiso_interrupts_total counter\n");
 	for (int i = 0; d->mon_ready && i < d->mon.ncpus; i++)
 		for (int k = 0; k < SRC_COUNT; k++)
-			prom_add(b, "tlbiso_interrupts_total{cpu=\"%d\",source=\"%s\"} %llu\n",
-				 d->mon.cpus[i].cpu, tl_source_name(k),
-				 (unsigned long long)d->mon.cpus[i].total[k]);
+			prom_series(b, d->mon.cpus[i].cpu, tl_source_name(k),
+				    (unsigned long long)d->mon.cpus[i].total[k]);
 }
 
 /* tlbiso_alert_active: one series per type, so that rules can use == 1 without absent(). */
@@ -300,18 +350,63 @@ static int prom_render(struct tlbisod *d)
 			PACKAGE_VERSION);
 }
 
+/* 64-bit hash of the rendered text, a word at a time (FNV-1a's prime, multiply per word). */
+static uint64_t prom_hash(const struct tl_buf *b)
+{
+	uint64_t h = 14695981039346656037ull, w;
+	size_t i;
+
+	for (i = 0; i + 8 <= b->len; i += 8) {
+		memcpy(&w, b->data + i, 8);
+		h = ((h ^ w) * 1099511628211ull) ^ (h >> 29);
+	}
+	for (; i < b->len; i++)
+		h = (h ^ (unsigned char)b->data[i]) * 1099511628211ull;
+	return h ^ b->len;
+}
+
+/* Monotonic nanoseconds. */
+static uint64_t prom_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Rewrite only what changed: the file has SRC_COUNT lines per isolated CPU
+ * and its write (fsync, rename) is most of an interval's work on a big
+ * machine. It is still rewritten every PROM_REFRESH_S, so that its mtime
+ * says tlbisod is alive (the staleness rule allows 300 s), and at once when
+ * it has gone.
+ */
+static bool prom_unchanged(struct tlbisod *d, uint64_t h, uint64_t now)
+{
+	if (d->prom_error[0] || h != d->prom_hash ||
+	    now - d->prom_written_ns >= PROM_REFRESH_S * 1000000000ull)
+		return false;
+	return access(d->conf.alerts.prometheus_textfile, F_OK) == 0;
+}
+
 void tlbisod_write_textfile(struct tlbisod *d)
 {
 	struct tl_err e = {0};
+	uint64_t h = 0, now = prom_now_ns();
 	int r;
 
 	if (!d->conf.alerts.prometheus_textfile[0])
 		return;
 	r = prom_render(d);
-	if (r == 0)
+	if (r == 0) {
+		h = prom_hash(&d->prom);
+		if (d->prom_written_ns && prom_unchanged(d, h, now))
+			return;
 		r = tl_write_atomic(d->conf.alerts.prometheus_textfile, d->prom.data, d->prom.len,
 				    0644, &e);
-	else
+		d->prom_hash = h;
+		d->prom_written_ns = now;
+	} else
 		tl_err_set(&e, -r, "rendering the textfile: %s", strerror(-r));
 	if (r == 0) {
 		if (d->prom_error[0])

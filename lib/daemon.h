@@ -107,6 +107,7 @@ struct tlbisod {
 	/* outputs */
 	struct tl_buf prom;
 	char prom_error[TL_ERR_MSG_MAX];
+	uint64_t prom_hash, prom_written_ns; /* of the last textfile written */
 	pid_t hook_pid;
 	int hook_pidfd;
 	uint64_t hook_deadline_ns, hook_last_ns;

@@ -215,6 +215,7 @@ static int irq_parse_header(struct irq_table *t, const char *p, const char *eol,
 {
 	int r;
 
+	t->ncols = 0;
 	cpuset_zero(&t->cpus);
 	for (;;) {
 		p = irq_skip_blanks(p);
@@ -307,8 +308,8 @@ static int irq_global_name(const char *name)
  * Classify a row by how many counters it had (rules in interrupts.h). A row
  * with one value followed by text is not global: it is a short row.
  */
-static int irq_classify(struct irq_table *t, struct irq_row *r, int k, const uint32_t *c, int line,
-			struct tl_err *e)
+static int irq_classify(const struct irq_table *t, struct irq_row *r, int k, const uint32_t *c,
+			int line, struct tl_err *e)
 {
 	bool bare = r->desc_len == 0;
 
@@ -339,21 +340,12 @@ static int irq_reserve_row(struct irq_table *t, int i)
 	return 0;
 }
 
-/* Parse one row line [p, eol) into row t->nrows. */
-static int irq_parse_row(struct irq_table *t, const char *p, const char *eol, int line,
-			 struct tl_err *e)
+/* The counters and description after a row's name: the fixed layout, else the general path. */
+static int irq_parse_tail(const struct irq_table *t, struct irq_row *r, const char *p,
+			  const char *eol, uint32_t *c, int line, struct tl_err *e)
 {
-	struct irq_row *r;
-	uint32_t *c;
-	int k, ret;
+	int k;
 
-	if (irq_reserve_row(t, t->nrows) < 0)
-		return tl_err_set(e, ENOMEM, "out of memory");
-	r = &t->rows[t->nrows];
-	c = t->counts + (size_t)t->nrows * (size_t)t->ncols;
-	ret = irq_parse_name(r, &p, eol, line, e);
-	if (ret < 0)
-		return ret;
 	if (irq_fixed_counts(p, eol, c, t->ncols)) {
 		k = t->ncols;
 		p += 11 * t->ncols;
@@ -364,11 +356,154 @@ static int irq_parse_row(struct irq_table *t, const char *p, const char *eol, in
 	}
 	r->desc = p;
 	irq_trim(&r->desc, eol, &r->desc_len);
-	ret = irq_classify(t, r, k, c, line, e);
+	return irq_classify(t, r, k, c, line, e);
+}
+
+/* Parse one row line [p, eol) into row t->nrows. */
+static int irq_parse_row(struct irq_table *t, const char *p, const char *eol, int line,
+			 struct tl_err *e)
+{
+	struct irq_row *r;
+	uint32_t *c;
+	int ret;
+
+	if (irq_reserve_row(t, t->nrows) < 0)
+		return tl_err_set(e, ENOMEM, "out of memory");
+	r = &t->rows[t->nrows];
+	c = t->counts + (size_t)t->nrows * (size_t)t->ncols;
+	ret = irq_parse_name(r, &p, eol, line, e);
+	if (ret < 0)
+		return ret;
+	ret = irq_parse_tail(t, r, p, eol, c, line, e);
 	if (ret < 0)
 		return ret;
 	t->nrows++;
 	return 0;
+}
+
+/*
+ * The shape of the kernel's layout without converting: every field is a
+ * blank then ten bytes ending in a digit. Enough to skip unselected columns
+ * safely: a row that is not in this layout takes the general path.
+ */
+static bool irq_fixed_shape(const char *p, int ncols)
+{
+	bool ok = true;
+
+	for (int k = 0; k < ncols; k++)
+		ok &= (p[11 * k] == ' ') & irq_is_digit(p[11 * k + 10]);
+	return ok;
+}
+
+/* Selected counters of a row in the fixed layout, or false to take the general path. */
+static bool irq_fixed_select(const char *p, const char *eol, int ncols, const int *sel, int nsel,
+			     uint32_t *out)
+{
+	bool ok;
+
+	if (eol - p < 11 * (ptrdiff_t)ncols || !irq_ends_field(p[11 * ncols]))
+		return false;
+	ok = nsel == ncols || irq_fixed_shape(p, ncols);
+	for (int j = 0; j < nsel; j++)
+		ok &= irq_fixed_field(p + 11 * sel[j], &out[j]);
+	return ok;
+}
+
+int irq_row_parse_name(const char *p, const char *eol, int line, struct irq_row *r,
+		       const char **rest, struct tl_err *e)
+{
+	int ret;
+
+	if (irq_skip_blanks(p) >= eol)
+		return 0;
+	ret = irq_parse_name(r, &p, eol, line, e);
+	if (ret < 0)
+		return ret;
+	r->occurrence = 0;
+	r->counts = NULL;
+	r->global = false;
+	r->desc = NULL;
+	r->desc_len = 0;
+	*rest = p;
+	return 1;
+}
+
+/* Mix one word into a lane; the rotation carries high bits down, where the multiply cannot. */
+static inline uint64_t irq_mix(uint64_t h, uint64_t w)
+{
+	h ^= w;
+	h = (h << 29) | (h >> 35);
+	return h * 0x9e3779b97f4a7c15ULL;
+}
+
+uint64_t irq_row_select_print(const struct irq_table *t, const char *rest, const char *eol,
+			      const struct irq_select *s)
+{
+	uint64_t h0 = 1, h1 = 2, h2 = 3, h3 = 4, w;
+	const char *q, *end;
+
+	if (s->n == 0 || t->ncols < 2 || eol - rest < 11 * (ptrdiff_t)t->ncols ||
+	    !irq_ends_field(rest[11 * t->ncols]))
+		return 0;
+	q = rest + 11 * s->cols[0];
+	end = rest + 11 * (s->cols[s->n - 1] + 1);
+	/* four independent lanes: the multiplies overlap */
+	for (; end - q >= 32; q += 32) {
+		h0 = irq_mix(h0, irq_load8(q));
+		h1 = irq_mix(h1, irq_load8(q + 8));
+		h2 = irq_mix(h2, irq_load8(q + 16));
+		h3 = irq_mix(h3, irq_load8(q + 24));
+	}
+	for (; q < end; q += 8) {
+		w = 0;
+		memcpy(&w, q, end - q < 8 ? (size_t)(end - q) : 8);
+		h0 = irq_mix(h0, w);
+	}
+	w = irq_mix(irq_mix(irq_mix(h0, h1), h2), h3);
+	return w | 1; /* 0 means "no fingerprint" */
+}
+
+int irq_row_parse_values(const struct irq_table *t, const char *rest, const char *eol, int line,
+			 const struct irq_select *s, struct irq_row *r, struct tl_err *e)
+{
+	const char *p = rest;
+	int ret;
+
+	/* one column: a global row ("ERR: 0") would look fixed; the general path tells */
+	if (t->ncols > 1 && irq_fixed_select(p, eol, t->ncols, s->cols, s->n, s->out)) {
+		r->desc = p + 11 * t->ncols;
+		irq_trim(&r->desc, eol, &r->desc_len);
+		return 0; /* all ncols counts: a per-CPU row (irq_classify's rules) */
+	}
+	ret = irq_parse_tail(t, r, p, eol, s->scratch, line, e);
+	if (ret < 0)
+		return ret;
+	for (int j = 0; !r->global && j < s->n; j++)
+		s->out[j] = s->scratch[s->cols[j]];
+	return 0;
+}
+
+int irq_row_parse_select(const struct irq_table *t, const char *p, const char *eol, int line,
+			 const struct irq_select *s, struct irq_row *r, struct tl_err *e)
+{
+	const char *rest;
+	int ret = irq_row_parse_name(p, eol, line, r, &rest, e);
+
+	if (ret <= 0)
+		return ret;
+	ret = irq_row_parse_values(t, rest, eol, line, s, r, e);
+	return ret < 0 ? ret : 1;
+}
+
+int irq_table_parse_header(struct irq_table *t, const char *p, const char *eol, struct tl_err *e)
+{
+	int r;
+
+	t->nrows = 0;
+	r = irq_parse_header(t, p, eol, e);
+	if (r < 0)
+		t->ncols = 0;
+	return r;
 }
 
 /* FNV-1a over the fixed-size, zero-padded name: cheap and well spread. */

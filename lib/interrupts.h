@@ -38,6 +38,8 @@
 #include "path.h"
 
 #define IRQ_NAME_MAX 16
+/* Bytes after the text that the parser may read (word-at-a-time); keep them zero. */
+#define IRQ_READ_PAD 16
 
 struct irq_row {
 	char name[IRQ_NAME_MAX]; /* as in the file, without the colon: "24", "TLB", "IPI0", "ERR" */
@@ -81,6 +83,58 @@ void irq_table_free(struct irq_table *t);
  * the line number: "line 7: expected 4 counts, found 2".
  */
 int irq_table_parse(struct irq_table *t, const char *text, size_t len, struct tl_err *e);
+
+/*
+ * Row at a time, keeping only some columns: for a caller that must not hold
+ * the whole table (the daemon on a 1024-CPU machine keeps the counters of
+ * the CPUs it watches). The same parser and rules as irq_table_parse, with
+ * one difference: when a row is in the kernel's fixed layout (" %10u" per
+ * column), an unselected column is only checked for that shape, not
+ * converted.
+ */
+struct irq_select {
+	const int *cols;   /* selected columns, ascending (0..ncols-1) */
+	int n;		   /* how many */
+	uint32_t *out;	   /* n values: out[j] is the counter of column cols[j] */
+	uint32_t *scratch; /* ncols values, for rows off the fixed layout */
+};
+
+/* Parse the header line [p, eol) into t's columns (ncols, col_cpu, cpus); t has no rows after. */
+int irq_table_parse_header(struct irq_table *t, const char *p, const char *eol, struct tl_err *e);
+
+/*
+ * Parse the row line [p, eol) (line is its number, for messages) of a file
+ * whose header is in t, into r and s->out. r->counts is NULL and
+ * r->occurrence 0: numbering repeats is the caller's. The text must stay
+ * readable IRQ_READ_PAD bytes past eol (the next line, or zero padding).
+ * Returns 1 for a row, 0 for a blank line, or a negative errno (message set).
+ */
+int irq_row_parse_select(const struct irq_table *t, const char *p, const char *eol, int line,
+			 const struct irq_select *s, struct irq_row *r, struct tl_err *e);
+
+/*
+ * The same in two steps, for a caller that skips rows it has already seen
+ * unchanged. First the name (returns 1, or 0 for a blank line, or a negative
+ * errno); *rest is where the counters start.
+ */
+int irq_row_parse_name(const char *p, const char *eol, int line, struct irq_row *r,
+		       const char **rest, struct tl_err *e);
+
+/*
+ * A 64-bit fingerprint of the text of the selected columns (from the first
+ * to the last), when the row is in the kernel's fixed layout; 0 when it is
+ * not, or nothing is selected (such a row must be parsed). Equal text gives
+ * an equal fingerprint; a caller that keeps its previous values when the
+ * fingerprint repeats only risks, on a collision, seeing a change one
+ * sample late. Only the row's length is checked here, not its fields: such
+ * a caller accepts the row as it accepted the text the last time.
+ */
+uint64_t irq_row_select_print(const struct irq_table *t, const char *rest, const char *eol,
+			      const struct irq_select *s);
+
+/* Then the counters (the selected ones into s->out) and the description: 0 or a negative errno. */
+int irq_row_parse_values(const struct irq_table *t, const char *rest, const char *eol, int line,
+			 const struct irq_select *s, struct irq_row *r, struct tl_err *e);
 
 /* Read /proc/interrupts under the path context and parse it. */
 int irq_table_read(struct irq_table *t, const struct tl_path *p, struct tl_err *e);

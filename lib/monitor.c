@@ -3,9 +3,11 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "monitor.h"
 
@@ -16,7 +18,13 @@ static int mon_alloc(struct monitor *m, int n, int window)
 	m->cls_in = calloc(n ? n : 1, sizeof(*m->cls_in));
 	m->cls_out = calloc(n ? n : 1, sizeof(*m->cls_out));
 	m->scratch_col = calloc(n ? n : 1, sizeof(int));
-	if (!m->cpus || !m->cls_in || !m->cls_out || !m->scratch_col)
+	m->sel_col = calloc(n ? n : 1, sizeof(int));
+	m->sel_cpu = calloc(n ? n : 1, sizeof(int));
+	m->sel.out = calloc(n ? n : 1, sizeof(uint32_t));
+	m->valid = calloc(n ? n : 1, 1);
+	m->sel.cols = m->sel_col;
+	if (!m->valid || !m->cpus || !m->cls_in || !m->cls_out || !m->scratch_col || !m->sel_col ||
+	    !m->sel_cpu || !m->sel.out)
 		return -ENOMEM;
 	for (int i = 0; i < n; i++) {
 		m->cpus[i].ring = calloc(window, sizeof(struct mon_slot));
@@ -35,9 +43,9 @@ int monitor_init(struct monitor *m, const struct cpuset *watch, const struct cpu
 	m->ncpus = cpuset_count(watch);
 	m->window = window > 0 ? window : 1;
 	m->baseline_samples = baseline_samples;
-	m->cur = -1;
-	irq_table_init(&m->tab[0]);
-	irq_table_init(&m->tab[1]);
+	m->chunk = MON_CHUNK;
+	m->fd = -1;
+	irq_table_init(&m->hdr);
 	if (mon_alloc(m, m->ncpus, m->window) < 0) {
 		monitor_free(m);
 		return tl_err_set(e, ENOMEM, "monitor: out of memory for %d CPUs", m->ncpus);
@@ -52,6 +60,14 @@ int monitor_init(struct monitor *m, const struct cpuset *watch, const struct cpu
 	return 0;
 }
 
+/* Free a baseline's arrays. */
+static void base_free(struct mon_base *b)
+{
+	free(b->rows);
+	free(b->counts);
+	memset(b, 0, sizeof(*b));
+}
+
 void monitor_free(struct monitor *m)
 {
 	if (m->cpus)
@@ -61,10 +77,99 @@ void monitor_free(struct monitor *m)
 	free(m->cls_in);
 	free(m->cls_out);
 	free(m->scratch_col);
-	irq_table_free(&m->tab[0]);
-	irq_table_free(&m->tab[1]);
+	free(m->sel_cpu);
+	free(m->sel_col);
+	free(m->valid);
+	free(m->sel.out);
+	free(m->sel.scratch);
+	free(m->seen);
+	base_free(&m->base);
+	base_free(&m->old);
+	irq_table_free(&m->hdr);
+	tl_buf_free(&m->buf);
+	if (m->fd >= 0)
+		close(m->fd);
 	memset(m, 0, sizeof(*m));
-	m->cur = -1;
+	m->fd = -1;
+}
+
+/* Grow an array to hold need elements, doubling; counts the growth. */
+static int mon_grow(void **arr, size_t *cap, size_t need, size_t elem, size_t *allocs)
+{
+	size_t ncap = *cap ? *cap : 16;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	p = realloc(*arr, ncap * elem);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	(*allocs)++;
+	return 0;
+}
+
+/* FNV-1a over a zero-padded row name. */
+static size_t seen_hash(const char *name)
+{
+	uint32_t h = 2166136261u;
+
+	for (int i = 0; i < IRQ_NAME_MAX && name[i]; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	return h;
+}
+
+/*
+ * The slot of name in the seen set, or the free slot where it belongs. A
+ * slot is in use when stamped with this sample's generation: clearing the
+ * set between samples is then free.
+ */
+static struct mon_seen *seen_slot(struct mon_seen *set, size_t cap, unsigned int gen,
+				  const char *name)
+{
+	size_t i = seen_hash(name) & (cap - 1);
+
+	while (set[i].gen == gen && strcmp(set[i].name, name))
+		i = (i + 1) & (cap - 1);
+	return &set[i];
+}
+
+/* Double the seen set and re-insert this sample's names (a file with more rows than before). */
+static int seen_grow(struct monitor *m)
+{
+	size_t cap = m->seen_cap ? m->seen_cap * 2 : 64;
+	struct mon_seen *set = calloc(cap, sizeof(*set));
+
+	if (!set)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->seen_cap; i++)
+		if (m->seen[i].gen == m->seen_gen)
+			*seen_slot(set, cap, m->seen_gen, m->seen[i].name) = m->seen[i];
+	free(m->seen);
+	m->seen = set;
+	m->seen_cap = cap;
+	m->allocs++;
+	return 0;
+}
+
+/* Number a row as the index does (0 first, 1 the repeat): powerpc prints LOC twice. */
+static int seen_add(struct monitor *m, const char *name)
+{
+	struct mon_seen *s;
+
+	if (2 * (m->seen_n + 1) > m->seen_cap && seen_grow(m) < 0)
+		return -ENOMEM;
+	s = seen_slot(m->seen, m->seen_cap, m->seen_gen, name);
+	if (s->gen != m->seen_gen) {
+		memcpy(s->name, name, IRQ_NAME_MAX);
+		s->gen = m->seen_gen;
+		s->n = 0;
+		m->seen_n++;
+	}
+	return s->n++;
 }
 
 /* Does the description (not NUL-terminated) start with word? Maps arm's IPIn rows. */
@@ -75,21 +180,22 @@ static bool desc_is(const struct irq_row *r, const char *word)
 	return r->desc && r->desc_len >= n && !strncmp(r->desc, word, n);
 }
 
-/* The source a row feeds, or -1 for rows the monitor does not rate (NMI, ERR...). */
-static int row_source(const struct irq_row *r)
-{
-	static const char *const names[] = {[SRC_TLB] = "TLB",
+/* The x86 rows named after the source they feed; the other sources come from IPIn rows. */
+static const char *const mon_row_names[] = {[SRC_TLB] = "TLB",
 					    [SRC_CAL] = "CAL",
 					    [SRC_RES] = "RES",
 					    [SRC_LOC] = "LOC",
 					    [SRC_IWI] = "IWI"};
 
+/* The source a row feeds, or -1 for rows the monitor does not rate (NMI, ERR...). */
+static int row_source(const struct irq_row *r)
+{
 	if (r->global || r->occurrence)
 		return -1;
 	if (r->numbered)
 		return SRC_IRQ;
 	for (int s = 0; s < SRC_IRQ; s++)
-		if (!strcmp(r->name, names[s]))
+		if (!strcmp(r->name, mon_row_names[s]))
 			return s;
 	if (strncmp(r->name, "IPI", 3))
 		return -1;
@@ -102,74 +208,338 @@ static int row_source(const struct irq_row *r)
 	return -1;
 }
 
-/* The previous sample's row of the same name: same index first (the usual case), else a lookup. */
-static const struct irq_row *prev_row(const struct irq_table *prev, int i, const struct irq_row *r)
+/* Make room for row i of the base. */
+static int base_reserve(struct monitor *m, int i)
 {
-	const struct irq_row *p;
+	size_t need = ((size_t)i + 1) * (size_t)m->ncpus;
 
-	if (i < prev->nrows) {
-		p = &prev->rows[i];
-		if (p->occurrence == r->occurrence && !strcmp(p->name, r->name))
-			return p->global ? NULL : p;
-	}
-	p = irq_table_find_nth(prev, r->name, r->occurrence);
-	return p && !p->global ? p : NULL;
+	if (mon_grow((void **)&m->base.rows, &m->base.rows_cap, (size_t)i + 1,
+		     sizeof(struct mon_row), &m->allocs) < 0 ||
+	    mon_grow((void **)&m->base.counts, &m->base.counts_cap, need ? need : 1,
+		     sizeof(uint32_t), &m->allocs) < 0)
+		return -ENOMEM;
+	return 0;
 }
 
-/* Name a device IRQ that hit a CPU ("24:eth0"), as long as there is room. */
+/* The set of rows changed at row from: copy the rest of the base aside for this sample. */
+static int old_take(struct monitor *m, int from)
+{
+	size_t nw = (size_t)m->ncpus, n = (size_t)(m->base.nrows - from);
+
+	m->old.rows = malloc(n * sizeof(struct mon_row));
+	m->old.counts = malloc(n * nw * sizeof(uint32_t) + 1);
+	if (!m->old.rows || !m->old.counts) {
+		base_free(&m->old);
+		return -ENOMEM;
+	}
+	memcpy(m->old.rows, m->base.rows + from, n * sizeof(struct mon_row));
+	memcpy(m->old.counts, m->base.counts + (size_t)from * nw, n * nw * sizeof(uint32_t));
+	m->old.nrows = (int)n;
+	m->old_pos = 0;
+	m->base.nrows = from;
+	return 0;
+}
+
+/* The row in the copied-aside base, searched from the last match on (rows keep their order). */
+static const uint32_t *old_find(struct monitor *m, const char *name)
+{
+	for (int k = 0; k < m->old.nrows; k++) {
+		int i = (m->old_pos + k) % m->old.nrows;
+
+		if (!strcmp(m->old.rows[i].name, name)) {
+			m->old_pos = i + 1;
+			return m->old.counts + (size_t)i * (size_t)m->ncpus;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The previous counters of the row that becomes row m->nrows of the base,
+ * or NULL for a row that is new. Usually the row is where it was, and is
+ * updated in place.
+ */
+static int base_prev(struct monitor *m, const char *name, const uint32_t **prev)
+{
+	int i = m->nrows;
+
+	*prev = NULL;
+	if (!m->old.rows) {
+		if (i < m->base.nrows && !strcmp(m->base.rows[i].name, name)) {
+			*prev = m->base.counts + (size_t)i * (size_t)m->ncpus;
+			return 0;
+		}
+		if (i >= m->base.nrows)
+			return 0;
+		if (old_take(m, i) < 0)
+			return -ENOMEM;
+	}
+	*prev = old_find(m, name);
+	return 0;
+}
+
+/* Name a device IRQ that hit a CPU ("24:eth0"), as long as there is room; no printf, it is hot. */
 static void note_irq(struct mon_cpu *c, const struct irq_row *r)
 {
-	size_t n = strlen(c->irq_scratch), dl = r->desc_len;
+	size_t n = c->irq_len, dl = r->desc_len, nl;
 	const char *d = r->desc, *sp;
+	char *o = c->irq_scratch + n;
 
+	if (n + 4 >= sizeof(c->irq_scratch))
+		return;
 	/* the device name is the last word of the description */
 	for (sp = d + dl; sp > d && sp[-1] != ' '; sp--)
 		;
 	dl -= (size_t)(sp - d);
-	if (n + strlen(r->name) + dl + 3 >= sizeof(c->irq_scratch))
+	nl = strlen(r->name);
+	if (n + nl + dl + 3 >= sizeof(c->irq_scratch))
 		return;
-	snprintf(c->irq_scratch + n, sizeof(c->irq_scratch) - n, "%s%s%s%.*s", n ? "," : "",
-		 r->name, dl ? ":" : "", (int)dl, sp);
-}
-
-/* Add one row's deltas to every valid CPU; counters that went back are resets, skipped. */
-static void add_row(struct monitor *m, const struct irq_row *r, const struct irq_row *p, int src,
-		    const int *prev_cols)
-{
-	for (int i = 0; i < m->ncpus; i++) {
-		struct mon_cpu *c = &m->cpus[i];
-		uint32_t d;
-
-		if (!c->valid)
-			continue;
-		d = irq_delta(p ? p->counts[prev_cols[i]] : 0, r->counts[m->scratch_col[i]]);
-		if (d >= MON_RESET_DELTA) {
-			c->resets++;
-			continue;
-		}
-		if (!d)
-			continue;
-		c->delta[src] = UINT32_MAX - c->delta[src] < d ? UINT32_MAX : c->delta[src] + d;
-		if (src == SRC_IRQ)
-			note_irq(c, r);
+	if (n)
+		*o++ = ',';
+	memcpy(o, r->name, nl);
+	o += nl;
+	if (dl) {
+		*o++ = ':';
+		memcpy(o, sp, dl);
+		o += dl;
 	}
+	*o = '\0';
+	c->irq_len = (unsigned char)(o - c->irq_scratch);
 }
 
-/* Find each CPU's column in the new table, and whether it can have a delta this time. */
-static void map_columns(struct monitor *m, const struct irq_table *cur, bool have_prev)
+/* Add one delta to a CPU; a counter that went back is a reset, skipped. */
+static void add_delta(struct mon_cpu *c, const struct irq_row *r, int src, uint32_t d)
 {
-	int online = 0;
+	if (d >= MON_RESET_DELTA) {
+		c->resets++;
+		return;
+	}
+	if (!d)
+		return;
+	c->delta[src] = UINT32_MAX - c->delta[src] < d ? UINT32_MAX : c->delta[src] + d;
+	if (src == SRC_IRQ)
+		note_irq(c, r);
+}
 
+/* Account a rated row against its previous counters, then make it row m->nrows of the base. */
+static int account_row(struct monitor *m, const struct irq_row *r, int src, uint64_t print)
+{
+	const uint32_t *prev;
+	uint32_t *dst;
+	bool in_place;
+
+	if (base_prev(m, r->name, &prev) < 0)
+		return -ENOMEM;
+	in_place = prev && !m->old.rows;
+	if (base_reserve(m, m->nrows) < 0)
+		return -ENOMEM;
+	dst = m->base.counts + (size_t)m->nrows * (size_t)m->ncpus;
+	if (in_place)
+		prev = dst;
+	else /* a moved or new row: offline CPUs' slots hold no stale values */
+		memset(dst, 0, (size_t)m->ncpus * sizeof(*dst));
+	for (int j = 0; j < m->sel.n; j++) {
+		int w = m->sel_cpu[j];
+		uint32_t v = m->sel.out[j], old = prev ? prev[w] : 0;
+
+		dst[w] = v;
+		if (m->valid[w])
+			add_delta(&m->cpus[w], r, src, irq_delta(old, v));
+	}
+	memcpy(m->base.rows[m->nrows].name, r->name, IRQ_NAME_MAX);
+	m->base.rows[m->nrows].src = src;
+	m->base.rows[m->nrows].print = print;
+	m->nrows++;
+	if (m->nrows > m->base.nrows)
+		m->base.nrows = m->nrows;
+	return 0;
+}
+
+/* Find each CPU's column in the new header, and whether it can have a delta this time. */
+static int map_columns(struct monitor *m)
+{
+	int online = 0, n = 0;
+
+	m->same_cols = m->dt_ok && m->hdr.ncols == m->base_ncols;
+
+	if (mon_grow((void **)&m->sel.scratch, &m->scratch_cap, (size_t)m->hdr.ncols,
+		     sizeof(uint32_t), &m->allocs) < 0)
+		return -ENOMEM;
 	for (int i = 0; i < m->ncpus; i++) {
 		struct mon_cpu *c = &m->cpus[i];
+		int col = irq_table_col(&m->hdr, c->cpu);
 
-		m->scratch_col[i] = irq_table_col(cur, c->cpu);
-		c->valid = have_prev && c->col >= 0 && m->scratch_col[i] >= 0;
-		online += m->scratch_col[i] >= 0;
+		m->scratch_col[i] = col;
+		m->same_cols &= c->col == col;
+		c->valid = m->dt_ok && c->col >= 0 && col >= 0;
+		if (col >= 0) {
+			m->sel_col[n] = col;
+			m->sel_cpu[n++] = i;
+		}
+		online += col >= 0;
 		memset(c->delta, 0, sizeof(c->delta));
 		c->irq_scratch[0] = '\0';
+		c->irq_len = 0;
+		m->valid[i] = c->valid;
 	}
+	m->sel.n = n;
 	m->online_watched = online;
+	return 0;
+}
+
+/*
+ * Can row_source() rate this row, from its name alone? Rows it cannot
+ * (NMI, SPU, MCE... a quarter of a big x86 file's named rows) are not
+ * converted at all: only their name is read.
+ */
+static bool row_may_rate(const struct irq_row *r)
+{
+	if (r->occurrence)
+		return false;
+	if (r->numbered || !strncmp(r->name, "IPI", 3))
+		return true;
+	for (int s = 0; s < SRC_IRQ; s++)
+		if (!strcmp(r->name, mon_row_names[s]))
+			return true;
+	return false;
+}
+
+/* A rated row whose watched counters read as they did: nothing to convert, no delta. */
+static bool row_unchanged(const struct monitor *m, const struct irq_row *r, uint64_t print)
+{
+	const struct mon_row *b;
+
+	if (!print || !m->same_cols || m->old.rows || r->occurrence || m->nrows >= m->base.nrows)
+		return false;
+	b = &m->base.rows[m->nrows];
+	return b->print == print && !strcmp(b->name, r->name);
+}
+
+/* One row: skipped when unchanged, else parsed and accounted when the monitor rates it. */
+static int mon_row(struct monitor *m, const char *p, const char *eol, struct tl_err *e)
+{
+	struct irq_row r;
+	const char *rest;
+	uint64_t print;
+	int ret, src;
+
+	ret = irq_row_parse_name(p, eol, m->line, &r, &rest, e);
+	if (ret <= 0)
+		return ret;
+	r.occurrence = seen_add(m, r.name);
+	if (r.occurrence < 0)
+		return tl_err_set(e, ENOMEM, "out of memory");
+	if (!row_may_rate(&r))
+		return 0;
+	print = irq_row_select_print(&m->hdr, rest, eol, &m->sel);
+	if (row_unchanged(m, &r, print)) {
+		m->nrows++;
+		m->rows_skipped++;
+		return 0;
+	}
+	ret = irq_row_parse_values(&m->hdr, rest, eol, m->line, &m->sel, &r, e);
+	if (ret < 0)
+		return ret;
+	src = row_source(&r);
+	if (src >= 0 && account_row(m, &r, src, print) < 0)
+		return tl_err_set(e, ENOMEM, "out of memory");
+	return 0;
+}
+
+/* One line of the file: the header, or a row. */
+static int mon_line(struct monitor *m, const char *p, const char *eol, struct tl_err *e)
+{
+	int ret;
+
+	if (++m->line > 1)
+		return mon_row(m, p, eol, e);
+	ret = irq_table_parse_header(&m->hdr, p, eol, e);
+	if (ret == 0 && map_columns(m) < 0)
+		ret = tl_err_set(e, ENOMEM, "out of memory");
+	return ret;
+}
+
+/* Where the text comes from: a descriptor, or the caller's memory (monitor_feed). */
+struct mon_src {
+	int fd;
+	const char *text;
+	size_t len, off;
+};
+
+/* Read up to n bytes into dst; 0 at the end. */
+static ssize_t src_read(struct mon_src *s, char *dst, size_t n)
+{
+	ssize_t r;
+
+	if (s->fd < 0) {
+		if (n > s->len - s->off)
+			n = s->len - s->off;
+		memcpy(dst, s->text + s->off, n);
+		s->off += n;
+		return (ssize_t)n;
+	}
+	do
+		r = read(s->fd, dst, n);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : r;
+}
+
+/* Parse the complete lines of [p, end); returns where the unfinished line starts. */
+static int mon_lines(struct monitor *m, const char **pp, const char *end, struct tl_err *e)
+{
+	const char *p = *pp, *eol;
+	int r;
+
+	while (p < end && (eol = memchr(p, '\n', (size_t)(end - p)))) {
+		r = mon_line(m, p, eol, e);
+		if (r < 0)
+			return r;
+		p = eol + 1;
+	}
+	*pp = p;
+	return 0;
+}
+
+/*
+ * Read the file a chunk at a time, whole lines parsed as they arrive; the
+ * unfinished last line moves to the front for the next read. The buffer
+ * keeps IRQ_READ_PAD zero bytes after the data for the parser.
+ */
+static int mon_read(struct monitor *m, struct mon_src *src, struct tl_err *e)
+{
+	struct tl_buf *b = &m->buf;
+	size_t keep = 0;
+	ssize_t n;
+
+	for (;;) {
+		const char *p = b->data, *end;
+
+		if (b->cap < keep + m->chunk + IRQ_READ_PAD + 1) {
+			if (tl_buf_reserve(b, keep + m->chunk + IRQ_READ_PAD) < 0)
+				return tl_err_set(e, ENOMEM, "out of memory");
+			m->allocs++;
+		}
+		n = src_read(src, b->data + keep, m->chunk);
+		if (n < 0)
+			return tl_err_set(e, (int)-n, "read: %s", strerror((int)-n));
+		if (n == 0)
+			break;
+		end = b->data + keep + n;
+		memset((char *)end, 0, IRQ_READ_PAD);
+		p = b->data;
+		if (mon_lines(m, &p, end, e) < 0)
+			return -EINVAL;
+		keep = (size_t)(end - p);
+		memmove(b->data, p, keep);
+	}
+	if (keep)
+		return tl_err_set(e, EINVAL, "line %d: truncated (no newline at end of file)",
+				  m->line + 1);
+	if (m->line == 0)
+		return tl_err_set(e, EINVAL, "empty file");
+	if (m->line == 1)
+		return tl_err_set(e, EINVAL, "line 1: header without rows");
+	return 0;
 }
 
 /* Replace the oldest window slot of a CPU by this sample and keep the running sums. */
@@ -244,51 +614,95 @@ static void finish_sample(struct monitor *m, uint32_t dt_us)
 	m->pos = (m->pos + 1) % m->window;
 }
 
-/* Account the freshly parsed table nt against the current one, then make it current. */
-static void monitor_account(struct monitor *m, int nt, uint64_t now_ns)
+/* Start a sample taken at now_ns: a new generation of the seen set, the line count reset. */
+static void sample_begin(struct monitor *m, uint64_t now_ns)
 {
-	const struct irq_table *cur = &m->tab[nt];
-	const struct irq_table *prev = m->cur >= 0 ? &m->tab[m->cur] : NULL;
-	uint64_t dt_ns = prev && now_ns > m->prev_ns ? now_ns - m->prev_ns : 0;
-	uint32_t dt_us = dt_ns / 1000 > UINT32_MAX ? UINT32_MAX : (uint32_t)(dt_ns / 1000);
-	int prev_cols[m->ncpus ? m->ncpus : 1];
-
-	for (int i = 0; i < m->ncpus; i++)
-		prev_cols[i] = m->cpus[i].col;
-	map_columns(m, cur, prev && dt_us > 0);
-	for (int i = 0; i < cur->nrows; i++) {
-		const struct irq_row *r = &cur->rows[i];
-		int src = row_source(r);
-
-		if (src >= 0 && prev)
-			add_row(m, r, prev_row(prev, i, r), src, prev_cols);
+	m->line = 0;
+	m->nrows = 0;
+	m->seen_n = 0;
+	if (++m->seen_gen == 0) { /* wrapped: old stamps could look current */
+		if (m->seen)
+			memset(m->seen, 0, m->seen_cap * sizeof(*m->seen));
+		m->seen_gen = 1;
 	}
-	finish_sample(m, dt_us);
-	m->cur = nt;
+	m->dt_ok = m->have_base && now_ns > m->prev_ns && (now_ns - m->prev_ns) / 1000 > 0;
+}
+
+/* End a sample: a failure invalidates the base (part of it is already new). */
+static int sample_end(struct monitor *m, uint64_t now_ns, int r)
+{
+	uint64_t dt_ns = now_ns > m->prev_ns ? now_ns - m->prev_ns : 0;
+	uint32_t dt_us = dt_ns / 1000 > UINT32_MAX ? UINT32_MAX : (uint32_t)(dt_ns / 1000);
+	/* the base changes only once a row was accounted or its rest copied aside */
+	bool touched = m->nrows > 0 || m->old.rows;
+
+	base_free(&m->old);
+	if (r < 0) {
+		if (touched) {
+			m->have_base = false;
+			m->base.nrows = m->nrows;
+		}
+		return r;
+	}
+	m->base.nrows = m->nrows;
+	finish_sample(m, m->dt_ok ? dt_us : 0);
+	m->base_ncols = m->hdr.ncols;
+	m->have_base = true;
 	m->prev_ns = now_ns;
 	m->samples++;
+	return 0;
+}
+
+/* One sample from a source. */
+static int monitor_run(struct monitor *m, struct mon_src *src, uint64_t now_ns, struct tl_err *e)
+{
+	int r;
+
+	sample_begin(m, now_ns);
+	r = mon_read(m, src, e);
+	if (r == 0 && m->seen_n == 0)
+		r = tl_err_set(e, EINVAL, "no interrupt rows after the header");
+	return sample_end(m, now_ns, r);
+}
+
+/*
+ * The file's descriptor, at offset 0. On the live system it stays open
+ * between samples (procfs regenerates the text on every read from 0, and
+ * an open and a close were a sixth of a sample); under a sysroot, where
+ * tests replace the file, it is opened each time.
+ */
+static int mon_open(struct monitor *m, const struct tl_path *p)
+{
+	if (m->fd >= 0 && lseek(m->fd, 0, SEEK_SET) == 0)
+		return m->fd;
+	if (m->fd >= 0)
+		close(m->fd);
+	m->fd = tl_path_open(p, "/proc/interrupts", O_RDONLY);
+	return m->fd;
 }
 
 int monitor_sample(struct monitor *m, const struct tl_path *p, uint64_t now_ns, struct tl_err *e)
 {
-	int nt = m->cur == 0 ? 1 : 0;
-	int r = irq_table_read(&m->tab[nt], p, e);
+	struct mon_src src = {.fd = mon_open(m, p)};
+	int r;
 
+	if (src.fd < 0) /* the base is untouched: the next sample still has deltas */
+		return tl_err_set(e, -src.fd, "/proc/interrupts: %s", strerror(-src.fd));
+	r = monitor_run(m, &src, now_ns, e);
+	if (r < 0 || !p->live) {
+		close(m->fd);
+		m->fd = -1;
+	}
 	if (r < 0)
-		return r;
-	monitor_account(m, nt, now_ns);
-	return 0;
+		tl_err_prefix(e, "/proc/interrupts: ");
+	return r;
 }
 
 int monitor_feed(struct monitor *m, const char *text, size_t len, uint64_t now_ns, struct tl_err *e)
 {
-	int nt = m->cur == 0 ? 1 : 0;
-	int r = irq_table_parse(&m->tab[nt], text, len, e);
+	struct mon_src src = {.fd = -1, .text = text, .len = len};
 
-	if (r < 0)
-		return r;
-	monitor_account(m, nt, now_ns);
-	return 0;
+	return monitor_run(m, &src, now_ns, e);
 }
 
 const struct mon_cpu *monitor_cpu(const struct monitor *m, int cpu)
@@ -310,5 +724,5 @@ const struct mon_cpu *monitor_cpu(const struct monitor *m, int cpu)
 
 size_t monitor_allocs(const struct monitor *m)
 {
-	return m->tab[0].allocs + m->tab[1].allocs;
+	return m->allocs + m->hdr.allocs;
 }

@@ -1,17 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The daemon's sampler: /proc/interrupts read into two alternating tables,
- * per-CPU per-source deltas for the watched (isolated) CPUs, the classified
- * channels, and rates over a sliding window of samples.
+ * The daemon's sampler: /proc/interrupts read a chunk at a time and parsed a
+ * row at a time, per-CPU per-source deltas for the watched (isolated) CPUs,
+ * the classified channels, and rates over a sliding window of samples.
+ *
+ * Memory does not follow the file: the monitor keeps, as its baseline, the
+ * last counters of the watched CPUs for the rows it rates (device IRQs, TLB,
+ * CAL, RES, LOC, IWI and arm's IPIs), nothing of the other CPUs' columns nor
+ * of the text, and updates that baseline in place as each row is parsed.
  *
  * Deltas are wrap-safe (32-bit kernel counters) and hotplug-safe: CPUs are
  * matched by id, not by column; a CPU that goes offline has no delta, and its
  * first sample after it returns is a new baseline. A row that appears counts
  * from zero (the kernel creates it at zero); a counter that moves backwards
- * by more than a plausible wrap is a reset and its delta is skipped.
+ * by more than a plausible wrap is a reset and its delta is skipped. A sample
+ * that fails part-way (a malformed or truncated file) has already replaced
+ * part of the baseline: it is skipped, and the next good sample is a new
+ * baseline for every CPU.
  *
- * All memory is allocated in monitor_init; a steady-state sample allocates
- * nothing (the tables keep their buffers).
+ * All memory is allocated in monitor_init or grows with the file; a
+ * steady-state sample allocates nothing. When the set of rows changes (an
+ * IRQ comes or goes), the rest of the old baseline is copied aside for that
+ * sample only.
  */
 #ifndef TLBISO_MONITOR_H
 #define TLBISO_MONITOR_H
@@ -30,6 +40,9 @@
 #define MON_RESET_DELTA 0x80000000u
 
 #define MON_IRQ_NAMES 96
+
+/* Default size of one read of /proc/interrupts; the buffer grows to hold a longer line. */
+#define MON_CHUNK 65536
 
 /* One slot of a CPU's window: what one sample counted, and how long it lasted. */
 struct mon_slot {
@@ -58,18 +71,63 @@ struct mon_cpu {
 	bool base_done;
 	char irq_names[MON_IRQ_NAMES]; /* device IRQs seen in the last sample that had any */
 	char irq_scratch[MON_IRQ_NAMES];
-	uint32_t resets; /* counters found reset (skipped deltas) */
+	unsigned char irq_len; /* of irq_scratch */
+	uint32_t resets;       /* counters found reset (skipped deltas) */
+};
+
+/* A row of the baseline: one the monitor rates, and the source it feeds. */
+struct mon_row {
+	char name[IRQ_NAME_MAX];
+	int src;
+	uint64_t print; /* fingerprint of its watched counters' text (irq_row_select_print) */
+};
+
+/* The rows of a baseline and their counters: nrows x ncpus (watched CPUs), row-major. */
+struct mon_base {
+	struct mon_row *rows;
+	uint32_t *counts;
+	int nrows;
+	size_t rows_cap, counts_cap;
+};
+
+/* One name already seen in the sample being parsed, and how many rows had it. */
+struct mon_seen {
+	char name[IRQ_NAME_MAX];
+	int n;
+	unsigned int gen; /* the sample that used the slot; others are free */
 };
 
 struct monitor {
 	int ncpus;	      /* watched CPUs */
 	struct mon_cpu *cpus; /* ascending CPU id */
 	int window, baseline_samples;
-	int pos; /* next ring slot */
-	struct irq_table tab[2];
-	int cur;	       /* index of the current table; -1 before the first sample */
-	uint64_t prev_ns;      /* monotonic time of the current table */
-	uint64_t samples;      /* samples taken, the first (baseline) included */
+	int pos;	  /* next ring slot */
+	bool have_base;	  /* base holds a whole good sample (false at first and after a failure) */
+	uint64_t prev_ns; /* monotonic time of the base */
+	uint64_t samples; /* samples taken, the first (baseline) included */
+	struct mon_base base;
+	/* per-sample state and scratch; grown with the file, kept between samples */
+	struct irq_table hdr;  /* the header (columns) of the sample being parsed */
+	struct irq_select sel; /* the online watched CPUs' columns */
+	int *sel_col;	       /* the columns of sel */
+	int *sel_cpu;	       /* watched index of each selected column */
+	unsigned char *valid;  /* cpus[i].valid, packed: the row loop stays in cache */
+	size_t scratch_cap;
+	struct mon_base old;   /* the rest of the base, while the set of rows changes */
+	int old_pos;	       /* where the next lookup in old starts */
+	int nrows;	       /* rows of this sample in base so far */
+	int line;	       /* of the file, for messages */
+	bool dt_ok;	       /* this sample can give deltas */
+	bool same_cols;	       /* the watched CPUs have the columns of the base: prints compare */
+	int base_ncols;	       /* columns of the file the base was read from */
+	struct mon_seen *seen; /* open addressing, seen_cap slots (a power of two) */
+	size_t seen_cap, seen_n;
+	unsigned int seen_gen; /* this sample's stamp, never 0 */
+	struct tl_buf buf;     /* the read buffer */
+	int fd;		       /* /proc/interrupts kept open on the live system, else -1 */
+	size_t chunk;	       /* most bytes read at once (tests make it small) */
+	size_t allocs;	       /* growths of the scratch and base arrays */
+	uint64_t rows_skipped; /* rated rows found unchanged, not converted */
 	struct cls_in *cls_in; /* scratch, ncpus */
 	uint32_t (*cls_out)[CH_COUNT];
 	int *scratch_col;   /* ncpus */
@@ -94,7 +152,7 @@ int monitor_feed(struct monitor *m, const char *text, size_t len, uint64_t now_n
 /* The watched CPU with this id, or NULL. */
 const struct mon_cpu *monitor_cpu(const struct monitor *m, int cpu);
 
-/* Allocations made by the tables so far (the bench shows steady state adds none). */
+/* Allocations made by the sampler so far (the bench shows steady state adds none). */
 size_t monitor_allocs(const struct monitor *m);
 
 #endif

@@ -182,10 +182,9 @@ static int bench_in_process(long n, bool quiet, int last)
 		tlbisod_free(&d);
 		return 0;
 	}
-	printf("in process, live /proc/interrupts (%d CPUs, %d rows, %zu bytes), CPU %d "
+	printf("in process, live /proc/interrupts (%d CPUs, %d lines, %d rated rows), CPU %d "
 	       "watched:\n",
-	       d.mon.tab[d.mon.cur].ncols, d.mon.tab[d.mon.cur].nrows, d.mon.tab[d.mon.cur].raw.len,
-	       last);
+	       d.mon.hdr.ncols, d.mon.line, d.mon.base.nrows, last);
 	printf("  %.1f us CPU per sample (%ld samples back to back)\n", cpu * 1e6 / (double)n, n);
 	printf("  => %.4f %% of one CPU at a 1 s interval (target < 0.1 %%)\n",
 	       cpu / (double)n * 100.0);
@@ -260,15 +259,15 @@ static void bench_daemon(const char *tmp, int last)
 	s1 = daemon_samples(rundir);
 	c1 = proc_cpu(pid);
 	sleep(5);
+	c2 = proc_cpu(pid); /* before asking: a status of 1024 CPUs is not a sample's cost */
 	s2 = daemon_samples(rundir);
-	c2 = proc_cpu(pid);
 	printf("real daemon on the live system, interval 50 ms, CPU %d isolated:\n", last);
 	if (s1 < 0 || s2 <= s1) {
 		printf("  could not read its sample counter\n");
 	} else {
 		per = (c2 - c1) / (double)(s2 - s1);
 		printf("  %.1f us CPU per sample over %ld samples (the whole loop: poll, "
-		       "timers, our status calls)\n",
+		       "timers; not our status calls)\n",
 		       per * 1e6, s2 - s1);
 		printf("  => %.4f %% of one CPU at a 1 s interval (target < 0.1 %%)\n", per * 100);
 	}

@@ -5,6 +5,8 @@
  * leaves the table empty, and the kernel-layout fast path agrees with the
  * general path: the same text with runs of blanks squeezed to one (which
  * the fast path never accepts) must parse to the same rows and counts.
+ * The daemon's row-at-a-time path (the monitor, reading in small chunks)
+ * must accept whatever the whole parser accepts, and survive the rest.
  */
 #include "config.h"
 
@@ -14,6 +16,7 @@
 
 #include "fuzz.h"
 #include "interrupts.h"
+#include "monitor.h"
 
 /* Collapse runs of spaces, so that no field keeps the kernel's fixed width. */
 static size_t squeeze(const uint8_t *in, size_t n, char *out)
@@ -44,6 +47,28 @@ static void compare(const struct irq_table *a, const struct irq_table *b)
 	}
 }
 
+/* Two samples of the same text through the monitor (watching CPUs 0-15, odd read sizes). */
+static int monitor_twice(const uint8_t *data, size_t size)
+{
+	struct cpuset watch;
+	struct monitor m;
+	struct tl_err e = {0};
+	int r = -1;
+
+	cpuset_zero(&watch);
+	for (int c = 0; c < 16; c++)
+		cpuset_set(&watch, c);
+	if (monitor_init(&m, &watch, &watch, 2, 1, &e) < 0)
+		return 0;
+	m.chunk = 5 + size % 13;
+	if (monitor_feed(&m, (const char *)data, size, 1000000000ull, &e) == 0)
+		r = monitor_feed(&m, (const char *)data, size, 2000000000ull, &e);
+	if (r < 0 && !e.msg[0])
+		abort();
+	monitor_free(&m);
+	return r;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct irq_table a, b;
@@ -57,11 +82,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (irq_table_parse(&a, (const char *)data, size, NULL) < 0) {
 		if (a.nrows || a.ncols)
 			abort();
+		monitor_twice(data, size);
 	} else {
 		n = squeeze(data, size, sq);
 		if (irq_table_parse(&b, sq, n, NULL) < 0)
 			abort();
 		compare(&a, &b);
+		if (monitor_twice(data, size) < 0)
+			abort();
 	}
 	irq_table_free(&a);
 	irq_table_free(&b);

@@ -286,6 +286,139 @@ static void test_fast_and_general_paths_agree(void **state)
 	irq_table_free(&b);
 }
 
+/*
+ * Walk text a row at a time with irq_row_parse_select, keeping the columns
+ * of which (every column when step is 1, every other one when 2, none when
+ * 0), and check every row against the whole table t parsed from the same text.
+ */
+static void select_agrees(const struct irq_table *t, const char *text, int step)
+{
+	struct irq_table h;
+	struct tl_err e = {0};
+	int cols[TL_MAX_CPUS], n = 0, row = 0, line = 1;
+	uint32_t out[TL_MAX_CPUS], scratch[TL_MAX_CPUS];
+	struct irq_select s = {.cols = cols, .out = out, .scratch = scratch};
+	const char *p = text, *eol = strchr(p, '\n');
+	struct irq_row r;
+	int ret;
+
+	irq_table_init(&h);
+	assert_int_equal(irq_table_parse_header(&h, p, eol, &e), 0);
+	assert_int_equal(h.ncols, t->ncols);
+	for (int k = 0; step && k < h.ncols; k += step)
+		cols[n++] = k;
+	s.n = n;
+	for (p = eol + 1; *p; p = eol + 1) {
+		eol = strchr(p, '\n');
+		ret = irq_row_parse_select(&h, p, eol, ++line, &s, &r, &e);
+		if (ret < 0)
+			fail_msg("line %d: %s", line, e.msg);
+		if (ret == 0)
+			continue;
+		assert_string_equal(r.name, t->rows[row].name);
+		assert_int_equal(r.global, t->rows[row].global);
+		assert_int_equal(r.desc_len, t->rows[row].desc_len);
+		assert_memory_equal(r.desc, t->rows[row].desc, r.desc_len);
+		for (int j = 0; !r.global && j < n; j++)
+			assert_int_equal(out[j], t->rows[row].counts[cols[j]]);
+		row++;
+	}
+	assert_int_equal(row, t->nrows);
+	irq_table_free(&h);
+}
+
+/* Row at a time with a column selection: the same rows, names and numbers on every fixture. */
+static void test_select_agrees_with_table(void **state)
+{
+	static const char *const names[] = {"x86-vm-6.18.txt",	    "x86-offline-cpu2.txt",
+					    "x86-96cpu.txt",	    "x86-newer-layout.txt",
+					    "arm64-gicv3-4cpu.txt", "arm32-gicv2-4cpu.txt",
+					    "riscv-plic-4cpu.txt",  "ppc64-power9-8cpu.txt"};
+	struct irq_table t;
+	struct tl_buf text = {0};
+	struct tl_err e;
+	char *squeezed;
+
+	irq_table_init(&t);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		load_fixture(names[i], &text);
+		squeezed = malloc(text.len + 1);
+		squeeze_blanks(text.data, squeezed);
+		for (int step = 0; step <= 2; step++) {
+			if (irq_table_parse(&t, text.data, text.len, &e) < 0)
+				fail_msg("%s: %s", names[i], e.msg);
+			select_agrees(&t, text.data, step);
+			/* off the fixed layout: the general path, then the selection */
+			assert_int_equal(irq_table_parse(&t, squeezed, strlen(squeezed), &e), 0);
+			select_agrees(&t, squeezed, step);
+		}
+		free(squeezed);
+	}
+	tl_buf_free(&text);
+	irq_table_free(&t);
+}
+
+/* A row the whole parser refuses is refused row at a time too, with its line. */
+static void test_select_errors(void **state)
+{
+	const char *hdr = "           CPU0       CPU1       CPU2       CPU3\n";
+	const char *rows[] = {"TLB:          1          2   TLB shootdowns\n",
+			      "LOC:          1          2          3         4x   Local\n",
+			      " 24:          1          2          3 99999999999   x\n"};
+	int cols[1] = {3};
+	uint32_t out[1], scratch[4];
+	struct irq_select s = {.cols = cols, .n = 1, .out = out, .scratch = scratch};
+	struct irq_table h;
+	struct irq_row r;
+	struct tl_err e = {0};
+
+	irq_table_init(&h);
+	assert_int_equal(irq_table_parse_header(&h, hdr, strchr(hdr, '\n'), &e), 0);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		e.msg[0] = '\0';
+		assert_true(irq_row_parse_select(&h, rows[i], strchr(rows[i], '\n'), 7, &s, &r,
+						 &e) < 0);
+		if (!strstr(e.msg, "line 7"))
+			fail_msg("error \"%s\" lacks the line", e.msg);
+	}
+	irq_table_free(&h);
+}
+
+/* The fingerprint covers the selected columns' text, and only rows in the fixed layout. */
+static void test_select_print(void **state)
+{
+	const char *hdr = "           CPU0       CPU1       CPU2       CPU3\n";
+	char a[] = " 24:          1          2          3          4   IO-APIC eth0\n";
+	char b[] = " 24:          1          2          3          4   IO-APIC eth0\n";
+	const char *loose = " 24: 1 2 3 4 IO-APIC eth0\n";
+	int cols[2] = {2, 3};
+	uint32_t out[2], scratch[4];
+	struct irq_select s = {.cols = cols, .n = 2, .out = out, .scratch = scratch};
+	struct irq_table h;
+	struct irq_row r;
+	struct tl_err e = {0};
+	const char *ra, *rb;
+	uint64_t pa;
+
+	irq_table_init(&h);
+	assert_int_equal(irq_table_parse_header(&h, hdr, strchr(hdr, '\n'), &e), 0);
+	assert_int_equal(irq_row_parse_name(a, strchr(a, '\n'), 2, &r, &ra, &e), 1);
+	assert_int_equal(irq_row_parse_name(b, strchr(b, '\n'), 2, &r, &rb, &e), 1);
+	pa = irq_row_select_print(&h, ra, strchr(a, '\n'), &s);
+	assert_true(pa != 0);
+	assert_true(irq_row_select_print(&h, rb, strchr(b, '\n'), &s) == pa);
+	b[14] = '9'; /* CPU0: not selected */
+	assert_true(irq_row_select_print(&h, rb, strchr(b, '\n'), &s) == pa);
+	b[47] = '5'; /* CPU3 */
+	assert_true(irq_row_select_print(&h, rb, strchr(b, '\n'), &s) != pa);
+	assert_int_equal(irq_row_parse_values(&h, rb, strchr(b, '\n'), 2, &s, &r, &e), 0);
+	assert_int_equal(out[0], 3);
+	assert_int_equal(out[1], 5);
+	assert_int_equal(irq_row_parse_name(loose, strchr(loose, '\n'), 2, &r, &ra, &e), 1);
+	assert_true(irq_row_select_print(&h, ra, strchr(loose, '\n'), &s) == 0);
+	irq_table_free(&h);
+}
+
 static void test_crlf(void **state)
 {
 	const char *text = "           CPU0       CPU1\r\n"
@@ -510,6 +643,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_x86_vm_captured),
+		cmocka_unit_test(test_select_agrees_with_table),
+		cmocka_unit_test(test_select_errors),
+		cmocka_unit_test(test_select_print),
 		cmocka_unit_test(test_x86_offline_cpu),
 		cmocka_unit_test(test_x86_96cpu),
 		cmocka_unit_test(test_x86_newer_layout),

@@ -339,6 +339,141 @@ static void test_bad_file_keeps_base(void **state)
 	monitor_free(&f->m);
 }
 
+/* Read a byte at a time through odd chunks: lines cut anywhere parse the same. */
+static void test_small_reads(void **state)
+{
+	struct fx *f = setup_fx(2, 0);
+
+	f->m.chunk = 7;
+	f->s.has_irq24 = true;
+	f->s.tlb[3] = UINT32_MAX - 1;
+	feed(f);
+	f->s.tlb[3] += 5; /* wraps */
+	f->s.irq24[2] += 2;
+	feed(f);
+	assert_int_equal(cpu(f, 3)->delta[SRC_TLB], 5);
+	assert_int_equal(cpu(f, 2)->delta[SRC_IRQ], 2);
+	assert_string_equal(cpu(f, 2)->irq_names, "24:eth0");
+	f->m.chunk = 1;
+	f->s.cal[2] += 3;
+	feed(f);
+	assert_int_equal(cpu(f, 2)->delta[SRC_CAL], 3);
+	assert_int_equal(monitor_cpu(&f->m, 2)->delta[SRC_IRQ], 0);
+	monitor_free(&f->m);
+}
+
+/* A file that fails after some rows replaced the baseline: the next good sample is a baseline. */
+static void test_failure_midway_resets_base(void **state)
+{
+	struct fx *f = setup_fx(1, 0);
+	struct tl_err e = {0};
+	char buf[4096];
+	size_t n;
+
+	feed(f);
+	f->s.tlb[2] += 50;
+	n = render(&f->s, buf, sizeof(buf));
+	/* cut in the middle of the last row, after LOC, RES, CAL and TLB were read */
+	n -= 3;
+	assert_true(monitor_feed(&f->m, buf, n, f->t + SEC / 2, &e) < 0);
+	assert_non_null(strstr(e.msg, "truncated"));
+	f->s.tlb[2] += 1;
+	feed(f);
+	assert_false(cpu(f, 2)->valid);
+	assert_int_equal(cpu(f, 2)->delta[SRC_TLB], 0);
+	f->s.tlb[2] += 2;
+	feed(f);
+	assert_true(cpu(f, 2)->valid);
+	assert_int_equal(cpu(f, 2)->delta[SRC_TLB], 2);
+	monitor_free(&f->m);
+}
+
+/* Rows read as before are skipped; a change on a watched CPU is seen, one elsewhere is not. */
+static void test_unchanged_rows(void **state)
+{
+	struct fx *f = setup_fx(1, 0);
+
+	uint64_t skipped;
+
+	f->s.has_irq24 = true;
+	f->s.loc[2] = 1000;
+	feed(f);
+	for (int i = 0; i < 3; i++) {
+		skipped = f->m.rows_skipped;
+		feed(f);
+		assert_true(cpu(f, 2)->valid);
+		assert_int_equal(cpu(f, 2)->delta[SRC_LOC], 0);
+		assert_int_equal(f->m.rows_skipped, skipped + 6); /* 24 LOC RES CAL TLB IWI */
+	}
+	f->s.loc[0] += 100; /* not watched */
+	f->s.irq24[1] += 100;
+	feed(f);
+	assert_int_equal(cpu(f, 2)->delta[SRC_LOC], 0);
+	assert_int_equal(cpu(f, 3)->delta[SRC_IRQ], 0);
+	f->s.loc[2] += 1;
+	f->s.irq24[3] += 4;
+	skipped = f->m.rows_skipped;
+	feed(f);
+	assert_int_equal(f->m.rows_skipped, skipped + 4);
+	assert_int_equal(cpu(f, 2)->delta[SRC_LOC], 1);
+	assert_int_equal(cpu(f, 3)->delta[SRC_IRQ], 4);
+	assert_int_equal(cpu(f, 2)->total[SRC_LOC], 1);
+	/* a CPU going offline moves the columns: rows are read again, not skipped */
+	f->s.online[0] = 0;
+	f->s.res[3] += 6;
+	feed(f);
+	assert_int_equal(cpu(f, 3)->delta[SRC_RES], 6);
+	assert_int_equal(cpu(f, 2)->delta[SRC_LOC], 0);
+	monitor_free(&f->m);
+}
+
+/* A row that vanishes from the middle: the rows after it still pair with their own counters. */
+static void test_row_vanishes_and_returns(void **state)
+{
+	struct fx *f = setup_fx(1, 0);
+
+	f->s.has_irq24 = true;
+	f->s.irq24[2] = 70;
+	f->s.tlb[2] = 500;
+	feed(f);
+	f->s.has_irq24 = false;
+	f->s.tlb[2] += 3;
+	feed(f);
+	assert_int_equal(cpu(f, 2)->delta[SRC_TLB], 3);
+	assert_int_equal(cpu(f, 2)->delta[SRC_IRQ], 0);
+	/* back: the kernel created it anew, it counts from zero */
+	f->s.has_irq24 = true;
+	f->s.irq24[2] = 2;
+	f->s.tlb[2] += 1;
+	feed(f);
+	assert_int_equal(cpu(f, 2)->delta[SRC_IRQ], 2);
+	assert_int_equal(cpu(f, 2)->delta[SRC_TLB], 1);
+	assert_int_equal(cpu(f, 2)->resets, 0);
+	monitor_free(&f->m);
+}
+
+/* powerpc prints LOC twice: the repeat is not counted, as irq_table_find_nth numbers it. */
+static void test_repeated_row_name(void **state)
+{
+	const char *t1 =
+		"           CPU0       CPU1       CPU2       CPU3\n"
+		"LOC:          1          2          3          4   Local timer interrupts\n"
+		"LOC:        100        100        100        100   Local timer interrupts "
+		"for timer event device\n";
+	const char *t2 =
+		"           CPU0       CPU1       CPU2       CPU3\n"
+		"LOC:          1          2          5          4   Local timer interrupts\n"
+		"LOC:        100        100        900        100   Local timer interrupts "
+		"for timer event device\n";
+	struct fx *f = setup_fx(1, 0);
+	struct tl_err e = {0};
+
+	assert_int_equal(monitor_feed(&f->m, t1, strlen(t1), SEC, &e), 0);
+	assert_int_equal(monitor_feed(&f->m, t2, strlen(t2), 2 * SEC, &e), 0);
+	assert_int_equal(cpu(f, 2)->delta[SRC_LOC], 2);
+	monitor_free(&f->m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -355,6 +490,11 @@ int main(void)
 		cmocka_unit_test(test_baseline_learning),
 		cmocka_unit_test(test_no_allocation_in_steady_state),
 		cmocka_unit_test(test_bad_file_keeps_base),
+		cmocka_unit_test(test_small_reads),
+		cmocka_unit_test(test_failure_midway_resets_base),
+		cmocka_unit_test(test_unchanged_rows),
+		cmocka_unit_test(test_row_vanishes_and_returns),
+		cmocka_unit_test(test_repeated_row_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
