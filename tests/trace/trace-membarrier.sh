@@ -139,13 +139,16 @@ check "bad --duration exits 2" [ $rc -eq 2 ]
 
 # 12: arming must not resize the ring buffer: a resize queues update_pages
 # work on every online CPU, isolated ones included. A private instance of our
-# own records the work queued meanwhile.
+# own records the work queued meanwhile, by whom: only this trace's counts,
+# as other tracers may run on the machine.
 wq=$tfs/instances/wqwatch-$$
 if mkdir "$wq" 2>/dev/null && echo 1 >"$wq/events/workqueue/workqueue_queue_work/enable"; then
-	$wrap "$ctl" trace --cpus 1 --duration 0.2 >/dev/null 2>&1
+	$wrap "$ctl" trace --cpus 1 --duration 0.2 >/dev/null 2>&1 &
+	tpid=$!
+	wait $tpid
 	rc=$?
 	echo 0 >"$wq/events/workqueue/workqueue_queue_work/enable"
-	resizes=$(grep -c update_pages_handler "$wq/trace")
+	resizes=$(grep -E -- "-$tpid +\[" "$wq/trace" | grep -c update_pages_handler)
 	rmdir "$wq"
 	check "arming queues no ring-buffer resize work ($resizes), trace exit $rc" \
 		[ $rc -eq 0 -a "$resizes" -eq 0 ]
