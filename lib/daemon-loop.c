@@ -184,16 +184,23 @@ static void handle_events(struct loop *l, const struct alert_event *ev, int n)
 	}
 }
 
-/* One sample: a failure is logged and skipped, the loop goes on. */
+/*
+ * One sample: a failure is logged and skipped, the loop goes on. A run of
+ * failures is logged at its start and whenever its cause changes (a missing
+ * file that then turns into a directory), not at every interval.
+ */
 static int do_sample(struct loop *l)
 {
 	struct alert_event ev[ALERT_SLOTS];
 	struct tl_err e = {0};
 	bool failed_before = l->d->last_sample_failed;
-	int n = tlbisod_sample(l->d, now_ns(), time(NULL), ev, ALERT_SLOTS, &e);
+	char cause_before[sizeof(l->d->sample_error)];
+	int n;
 
+	snprintf(cause_before, sizeof(cause_before), "%s", l->d->sample_error);
+	n = tlbisod_sample(l->d, now_ns(), time(NULL), ev, ALERT_SLOTS, &e);
 	if (n < 0) {
-		if (!failed_before)
+		if (!failed_before || strcmp(cause_before, e.msg))
 			tl_log(l->d->log, LOG_ERR, "sample skipped: %s", e.msg);
 		return n;
 	}
