@@ -57,6 +57,7 @@ struct loop {
 	uint64_t watchdog_usec;
 	int wl_fd;		 /* the workload engine's fd in the epoll, -1 when none */
 	unsigned int since_slow; /* samples since the last slow tick */
+	bool resets_before;	 /* the previous sample found a counter reset */
 };
 
 /*
@@ -185,6 +186,31 @@ static void handle_events(struct loop *l, const struct alert_event *ev, int n)
 }
 
 /*
+ * Say once per run of samples with resets which CPUs had a counter go back
+ * (a driver re-registering an IRQ, or a bad file): the monitor skipped those
+ * deltas, so a rate may read low, and a person should know why.
+ */
+static void log_resets(struct loop *l)
+{
+	const struct monitor *m = &l->d->mon;
+	struct cpuset cpus;
+	char list[256];
+	bool any;
+
+	cpuset_zero(&cpus);
+	for (int i = 0; i < m->ncpus; i++)
+		if (m->cpus[i].last_resets)
+			cpuset_set(&cpus, m->cpus[i].cpu);
+	any = !cpuset_empty(&cpus);
+	if (any && !l->resets_before && cpulist_format(&cpus, list, sizeof(list)) == 0)
+		tl_log(l->d->log, LOG_WARNING,
+		       "/proc/interrupts: a counter went back on CPU %s (a reset, not a wrap): "
+		       "its delta is skipped",
+		       list);
+	l->resets_before = any;
+}
+
+/*
  * One sample: a failure is logged and skipped, the loop goes on. A run of
  * failures is logged at its start and whenever its cause changes (a missing
  * file that then turns into a directory), not at every interval.
@@ -206,6 +232,8 @@ static int do_sample(struct loop *l)
 	}
 	if (failed_before)
 		tl_log(l->d->log, LOG_INFO, "sampling works again");
+	if (l->d->mon_ready)
+		log_resets(l);
 	handle_events(l, ev, n);
 	tlbisod_write_textfile(l->d);
 	return 0;

@@ -145,6 +145,7 @@ static void add_row(struct monitor *m, const struct irq_row *r, const struct irq
 		d = irq_delta(p ? p->counts[prev_cols[i]] : 0, r->counts[m->scratch_col[i]]);
 		if (d >= MON_RESET_DELTA) {
 			c->resets++;
+			c->last_resets++;
 			continue;
 		}
 		if (!d)
@@ -167,6 +168,7 @@ static void map_columns(struct monitor *m, const struct irq_table *cur, bool hav
 		c->valid = have_prev && c->col >= 0 && m->scratch_col[i] >= 0;
 		online += m->scratch_col[i] >= 0;
 		memset(c->delta, 0, sizeof(c->delta));
+		c->last_resets = 0;
 		c->irq_scratch[0] = '\0';
 	}
 	m->online_watched = online;

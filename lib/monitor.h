@@ -58,7 +58,8 @@ struct mon_cpu {
 	bool base_done;
 	char irq_names[MON_IRQ_NAMES]; /* device IRQs seen in the last sample that had any */
 	char irq_scratch[MON_IRQ_NAMES];
-	uint32_t resets; /* counters found reset (skipped deltas) */
+	uint32_t resets;      /* counters found reset (skipped deltas) */
+	uint32_t last_resets; /* of them, found in the last sample */
 };
 
 struct monitor {
