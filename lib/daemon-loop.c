@@ -477,6 +477,24 @@ static void client_read(struct loop *l, struct loop_client *c)
 		client_reply(l, c, ctl_reply_error("request too long"));
 }
 
+/*
+ * Every slot is taken: free the one of the client that has waited longest.
+ * A slot is only held by a client that has not finished its request line or
+ * not read its reply (a whole line is answered at once), so refusing the
+ * newcomer instead would let LOOP_CLIENTS silent connections, renewed every
+ * CLIENT_IDLE_MS, keep status from everyone else.
+ */
+static int client_evict_oldest(struct loop *l)
+{
+	int old = 0;
+
+	for (int i = 1; i < LOOP_CLIENTS; i++)
+		if (l->cl[i].deadline_ns < l->cl[old].deadline_ns)
+			old = i;
+	client_close(l, &l->cl[old]);
+	return old;
+}
+
 /* A new connection: note its uid (SO_PEERCRED) and give it an idle deadline. */
 static void on_accept(struct loop *l)
 {
@@ -487,7 +505,9 @@ static void on_accept(struct loop *l)
 	while ((fd = accept4(l->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
 		for (i = 0; i < LOOP_CLIENTS && l->cl[i].fd >= 0; i++)
 			;
-		if (i == LOOP_CLIENTS || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crl) < 0) {
+		if (i == LOOP_CLIENTS)
+			i = client_evict_oldest(l);
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crl) < 0) {
 			close(fd);
 			continue;
 		}
