@@ -83,9 +83,10 @@ skip_n() {
 
 status() { "$tlbisoctl" status --json --runtime-dir "$run"; }
 jqs() { status 2>/dev/null | jq -r "$1" 2>/dev/null; }
+# wait_for FILTER: poll status until FILTER gives "true" (bounded: 60 s).
 wait_for() {
-	local i
-	for i in $(seq 300); do
+	local end=$((SECONDS + 60))
+	while [ $SECONDS -lt $end ]; do
 		[ "$(jqs "$1")" = true ] && return 0
 		kill -0 "$dpid" 2>/dev/null || return 1
 		sleep 0.1
@@ -188,7 +189,7 @@ if [ $can_mount = yes ] && mkdir "$tmp/full" && mount -t tmpfs -o size=16k,mode=
 	stop
 	umount "$tmp/full"
 else
-	skip_n 9 "needs root and tmpfs mounts (mount -t tmpfs) for a full filesystem"
+	skip_n 8 "needs root and tmpfs mounts (mount -t tmpfs) for a full filesystem"
 fi
 
 # --- the state directory is on a read-only filesystem

@@ -68,9 +68,10 @@ check() {
 
 status() { "$tlbisoctl" status --json --runtime-dir "$run"; }
 jqs() { status 2>/dev/null | jq -r "$1" 2>/dev/null; }
+# wait_for FILTER: poll status until FILTER gives "true" (bounded: 60 s).
 wait_for() {
-	local i
-	for i in $(seq 300); do
+	local end=$((SECONDS + 60))
+	while [ $SECONDS -lt $end ]; do
 		[ "$(jqs "$1")" = true ] && return 0
 		kill -0 "$dpid" 2>/dev/null || return 1
 		sleep 0.1
