@@ -151,7 +151,8 @@ check "... the directory created: the textfile is written" \
 	wait_for_line "$prom" 'tlbiso_deferral_expected 0'
 grep -q 'prometheus textfile written again' "$tmp/daemon.log" && no_note "cannot create a temporary file"
 check "... 'written again' is logged and the note is gone" [ $? -eq 0 ]
-rm -rf "$pdir"
+# rename first: the daemon may be creating its temporary file in it as rm walks it
+mv "$pdir" "$tmp/gone" && rm -rf "$tmp/gone"
 TLB[2]=$((TLB[2] + 3))
 write_interrupts
 note_has "cannot create a temporary file: No such file or directory"
