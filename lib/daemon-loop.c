@@ -61,6 +61,7 @@ struct loop {
 	uint64_t watchdog_usec;
 	int wl_fd;		 /* the workload engine's fd in the epoll, -1 when none */
 	unsigned int since_slow; /* samples since the last slow tick */
+	bool resets_before;	 /* the previous sample found a counter reset */
 };
 
 /*
@@ -188,21 +189,55 @@ static void handle_events(struct loop *l, const struct alert_event *ev, int n)
 	}
 }
 
-/* One sample: a failure is logged and skipped, the loop goes on. */
+/*
+ * Say once per run of samples with resets which CPUs had a counter go back
+ * (a driver re-registering an IRQ, or a bad file): the monitor skipped those
+ * deltas, so a rate may read low, and a person should know why.
+ */
+static void log_resets(struct loop *l)
+{
+	const struct monitor *m = &l->d->mon;
+	struct cpuset cpus;
+	char list[256];
+	bool any;
+
+	cpuset_zero(&cpus);
+	for (int i = 0; i < m->ncpus; i++)
+		if (m->cpus[i].last_resets)
+			cpuset_set(&cpus, m->cpus[i].cpu);
+	any = !cpuset_empty(&cpus);
+	if (any && !l->resets_before && cpulist_format(&cpus, list, sizeof(list)) == 0)
+		tl_log(l->d->log, LOG_WARNING,
+		       "/proc/interrupts: a counter went back on CPU %s (a reset, not a wrap): "
+		       "its delta is skipped",
+		       list);
+	l->resets_before = any;
+}
+
+/*
+ * One sample: a failure is logged and skipped, the loop goes on. A run of
+ * failures is logged at its start and whenever its cause changes (a missing
+ * file that then turns into a directory), not at every interval.
+ */
 static int do_sample(struct loop *l)
 {
 	struct alert_event ev[ALERT_SLOTS];
 	struct tl_err e = {0};
 	bool failed_before = l->d->last_sample_failed;
-	int n = tlbisod_sample(l->d, now_ns(), time(NULL), ev, ALERT_SLOTS, &e);
+	char cause_before[sizeof(l->d->sample_error)];
+	int n;
 
+	snprintf(cause_before, sizeof(cause_before), "%s", l->d->sample_error);
+	n = tlbisod_sample(l->d, now_ns(), time(NULL), ev, ALERT_SLOTS, &e);
 	if (n < 0) {
-		if (!failed_before)
+		if (!failed_before || strcmp(cause_before, e.msg))
 			tl_log(l->d->log, LOG_ERR, "sample skipped: %s", e.msg);
 		return n;
 	}
 	if (failed_before)
 		tl_log(l->d->log, LOG_INFO, "sampling works again");
+	if (l->d->mon_ready)
+		log_resets(l);
 	handle_events(l, ev, n);
 	tlbisod_write_textfile(l->d);
 	return 0;
@@ -470,6 +505,24 @@ static void client_read(struct loop *l, struct loop_client *c)
 		client_reply(l, c, ctl_reply_error("request too long"));
 }
 
+/*
+ * Every slot is taken: free the one of the client that has waited longest.
+ * A slot is only held by a client that has not finished its request line or
+ * not read its reply (a whole line is answered at once), so refusing the
+ * newcomer instead would let LOOP_CLIENTS silent connections, renewed every
+ * CLIENT_IDLE_MS, keep status from everyone else.
+ */
+static int client_evict_oldest(struct loop *l)
+{
+	int old = 0;
+
+	for (int i = 1; i < LOOP_CLIENTS; i++)
+		if (l->cl[i].deadline_ns < l->cl[old].deadline_ns)
+			old = i;
+	client_close(l, &l->cl[old]);
+	return old;
+}
+
 /* A new connection: note its uid (SO_PEERCRED) and give it an idle deadline. */
 static void on_accept(struct loop *l)
 {
@@ -480,7 +533,9 @@ static void on_accept(struct loop *l)
 	while ((fd = accept4(l->lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
 		for (i = 0; i < LOOP_CLIENTS && l->cl[i].fd >= 0; i++)
 			;
-		if (i == LOOP_CLIENTS || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crl) < 0) {
+		if (i == LOOP_CLIENTS)
+			i = client_evict_oldest(l);
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crl) < 0) {
 			close(fd);
 			continue;
 		}

@@ -312,6 +312,7 @@ static void add_delta(struct mon_cpu *c, const struct irq_row *r, int src, uint3
 {
 	if (d >= MON_RESET_DELTA) {
 		c->resets++;
+		c->last_resets++;
 		return;
 	}
 	if (!d)
@@ -378,6 +379,7 @@ static int map_columns(struct monitor *m)
 		}
 		online += col >= 0;
 		memset(c->delta, 0, sizeof(c->delta));
+		c->last_resets = 0;
 		c->irq_scratch[0] = '\0';
 		c->irq_len = 0;
 		m->valid[i] = c->valid;
@@ -671,23 +673,24 @@ static int monitor_run(struct monitor *m, struct mon_src *src, uint64_t now_ns, 
  * an open and a close were a sixth of a sample); under a sysroot, where
  * tests replace the file, it is opened each time.
  */
-static int mon_open(struct monitor *m, const struct tl_path *p)
+static int mon_open(struct monitor *m, const struct tl_path *p, struct tl_err *e)
 {
 	if (m->fd >= 0 && lseek(m->fd, 0, SEEK_SET) == 0)
 		return m->fd;
 	if (m->fd >= 0)
 		close(m->fd);
-	m->fd = tl_path_open(p, "/proc/interrupts", O_RDONLY);
+	/* A FIFO put in its place must not stop the daemon's loop: regular files only. */
+	m->fd = tl_path_open_regular(p, "/proc/interrupts", e);
 	return m->fd;
 }
 
 int monitor_sample(struct monitor *m, const struct tl_path *p, uint64_t now_ns, struct tl_err *e)
 {
-	struct mon_src src = {.fd = mon_open(m, p)};
+	struct mon_src src = {.fd = mon_open(m, p, e)};
 	int r;
 
 	if (src.fd < 0) /* the base is untouched: the next sample still has deltas */
-		return tl_err_set(e, -src.fd, "/proc/interrupts: %s", strerror(-src.fd));
+		return src.fd;
 	r = monitor_run(m, &src, now_ns, e);
 	if (r < 0 || !p->live) {
 		close(m->fd);

@@ -73,6 +73,7 @@ struct mon_cpu {
 	char irq_scratch[MON_IRQ_NAMES];
 	unsigned char irq_len; /* of irq_scratch */
 	uint32_t resets;       /* counters found reset (skipped deltas) */
+	uint32_t last_resets;  /* of them, found in the last sample */
 };
 
 /* A row of the baseline: one the monitor rates, and the source it feeds. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -195,13 +196,54 @@ static int read_all(int fd, struct tl_buf *b)
 	return 0;
 }
 
+/* What a non-regular file is, for the message that refuses it. */
+static const char *file_kind(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	if (S_ISCHR(mode) || S_ISBLK(mode))
+		return "a device";
+	return "special";
+}
+
+/*
+ * /proc, /sys and dumps of them hold only regular files; anything else in
+ * their place is bad input, refused with an error: a FIFO would park the
+ * caller in open() until a writer came (the daemon's loop with it) and then
+ * in read(), and a device may never reach EOF. O_NONBLOCK makes the open
+ * return at once, so the type can be checked.
+ */
+int tl_path_open_regular(const struct tl_path *p, const char *path, struct tl_err *e)
+{
+	struct stat st;
+	int fd, err;
+
+	fd = tl_path_open(p, path, O_RDONLY | O_NONBLOCK);
+	if (fd < 0)
+		return tl_err_sys(e, -fd, "cannot open %s", path);
+	if (fstat(fd, &st) < 0) {
+		err = errno;
+		close(fd);
+		return tl_err_sys(e, err, "cannot read %s", path);
+	}
+	if (S_ISREG(st.st_mode))
+		return fd;
+	close(fd);
+	if (S_ISDIR(st.st_mode))
+		return tl_err_sys(e, EISDIR, "cannot read %s", path);
+	return tl_err_set(e, EINVAL, "cannot read %s: %s, not a regular file", path,
+			  file_kind(st.st_mode));
+}
+
 int tl_path_read_buf(const struct tl_path *p, const char *path, struct tl_buf *b, struct tl_err *e)
 {
 	int fd, r;
 
-	fd = tl_path_open(p, path, O_RDONLY);
+	fd = tl_path_open_regular(p, path, e);
 	if (fd < 0)
-		return tl_err_sys(e, -fd, "cannot open %s", path);
+		return fd;
 	r = read_all(fd, b);
 	close(fd);
 	if (r < 0)
@@ -215,9 +257,9 @@ int tl_path_read_line(const struct tl_path *p, const char *path, char *out, size
 	ssize_t n;
 	int fd;
 
-	fd = tl_path_open(p, path, O_RDONLY);
+	fd = tl_path_open_regular(p, path, e);
 	if (fd < 0)
-		return tl_err_sys(e, -fd, "cannot open %s", path);
+		return fd;
 	do
 		n = read(fd, out, outsz - 1);
 	while (n < 0 && errno == EINTR);

@@ -39,7 +39,14 @@ bool tl_path_exists(const struct tl_path *p, const char *path);
 /* Open a directory under the root for iteration; NULL with errno set on failure. */
 DIR *tl_path_opendir(const struct tl_path *p, const char *path);
 
-/* Read a whole file into b (reused, NUL-terminated). */
+/*
+ * Open a file that must be regular, to read it, without waiting: a FIFO or a
+ * device in its place is refused (EINVAL), a directory gives EISDIR. The fd
+ * is O_NONBLOCK, which changes nothing for regular files.
+ */
+int tl_path_open_regular(const struct tl_path *p, const char *path, struct tl_err *e);
+
+/* Read a whole file into b (reused, NUL-terminated); only a regular file. */
 int tl_path_read_buf(const struct tl_path *p, const char *path, struct tl_buf *b,
 		     struct tl_err *e);
 

@@ -144,9 +144,11 @@ static void test_backwards_counter_is_reset(void **state)
 	assert_true(cpu(f, 3)->valid);
 	assert_int_equal(cpu(f, 3)->delta[SRC_RES], 0);
 	assert_int_equal(cpu(f, 3)->resets, 1);
+	assert_int_equal(cpu(f, 3)->last_resets, 1);
 	f->s.res[3] = 107;
 	feed(f);
 	assert_int_equal(cpu(f, 3)->delta[SRC_RES], 7);
+	assert_int_equal(cpu(f, 3)->last_resets, 0);
 	monitor_free(&f->m);
 }
 

@@ -122,6 +122,31 @@ static void test_missing_file(void **state)
 	assert_true(tl_path_exists(&fx->p, "/proc/cmdline"));
 }
 
+/*
+ * A FIFO in place of a /proc file is refused at once, not waited on (open
+ * would block until a writer came); a directory and a dangling symlink are
+ * read errors too: each names the path and the cause.
+ */
+static void test_not_a_regular_file(void **state)
+{
+	struct fixture *fx = *state;
+	struct tl_buf b = {0};
+	struct tl_err e = {0};
+	char path[512], line[16];
+
+	snprintf(path, sizeof(path), "%s/proc/fifo", fx->dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(tl_path_read_buf(&fx->p, "/proc/fifo", &b, &e), -EINVAL);
+	assert_string_equal(e.msg, "cannot read /proc/fifo: a FIFO, not a regular file");
+	assert_int_equal(tl_path_read_line(&fx->p, "/proc/fifo", line, sizeof(line), &e), -EINVAL);
+	assert_int_equal(tl_path_read_buf(&fx->p, "/proc", &b, &e), -EISDIR);
+	assert_string_equal(e.msg, "cannot read /proc: Is a directory");
+	snprintf(path, sizeof(path), "%s/proc/dangling", fx->dir);
+	assert_int_equal(symlink("/no/such/file", path), 0);
+	assert_int_equal(tl_path_read_buf(&fx->p, "/proc/dangling", &b, &e), -ENOENT);
+	tl_buf_free(&b);
+}
+
 static void test_symlinks_stay_inside(void **state)
 {
 	struct fixture *fx = *state;
@@ -178,6 +203,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_read_buf_reuse, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_numbers_and_lists, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_a_regular_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_symlinks_stay_inside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resolve_walk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write, setup, teardown),
