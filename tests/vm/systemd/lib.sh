@@ -132,6 +132,7 @@ st_deb_depends() {
 # (util-linux's nsenter is essential, so there), and the libraries tlbiso
 # links or will link, so that a new dependency of the .deb rarely changes the
 # cache key. The .deb's Depends are added to these.
+# A caller adds its own in ST_EXTRA_PKGS (another list, so another cached tarball).
 ST_BASE_PKGS="systemd-sysv udev procps jq libc6 libsystemd0 libconfig9 libjson-c5 libnuma1
 libcap2 zlib1g libtracefs1 libtraceevent1"
 # Documentation is never read in the VM; leaving it out shrinks the image.
@@ -150,7 +151,7 @@ ST_MMDEBSTRAP_OPTS=(--variant=minbase
 st_rootfs() {
 	local pkgs key
 	# shellcheck disable=SC2046,SC2086
-	pkgs=$(printf '%s\n' $ST_BASE_PKGS $(st_deb_depends) | sort -u | tr '\n' ',')
+	pkgs=$(printf '%s\n' $ST_BASE_PKGS ${ST_EXTRA_PKGS:-} $(st_deb_depends) | sort -u | tr '\n' ',')
 	pkgs=${pkgs%,}
 	key=$(printf '%s\n' "$TLBISO_VM_SUITE" "$pkgs" "${ST_MMDEBSTRAP_OPTS[@]}" \
 		"${TLBISO_VM_MIRROR:-}" | sha256sum | cut -c1-16)
@@ -197,7 +198,9 @@ st_image_build() {
 	# can look for that name alone.
 	mkdir -p "$root/usr/local/libexec/vm-e2e"
 	st_gens_build "$root/usr/local/libexec/vm-e2e" || return 1
-	install -m 0755 "$HERE/guest/scenario.sh" "$root/usr/local/libexec/vm-e2e/scenario.sh"
+	# A caller may run another guest script under the same unit (ST_GUEST_MAIN).
+	install -m 0755 "$HERE/guest/${ST_GUEST_MAIN:-scenario.sh}" \
+		"$root/usr/local/libexec/vm-e2e/scenario.sh"
 	# The journal MESSAGE_IDs that tlbisod(8) documents, for the alert check.
 	grep -oE '^[0-9a-f]{32}$' "$TOP/man/tlbisod.8" >"$root/usr/local/libexec/vm-e2e/message-ids"
 	install -m 0644 "$HERE/guest/scenario.service" "$root/etc/systemd/system/"
@@ -219,6 +222,8 @@ st_image_build() {
 		systemd-tmpfiles-clean.timer systemd-udev-trigger.service; do
 		ln -sf /dev/null "$root/etc/systemd/system/$u"
 	done
+	# A caller's own additions to the tree (modules, units), before packing.
+	if declare -F st_image_extra >/dev/null; then st_image_extra "$root" || return 1; fi
 	# Uncompressed: under emulation the kernel inflates a 60 MiB gzip far
 	# slower than qemu copies 180 MiB.
 	(cd "$root" && find . -xdev | cpio -o -H newc --quiet) >"$out"
@@ -247,6 +252,7 @@ st_boot() {
 		-M q35 -cpu max -smp 4 -m 2048 -nographic -no-reboot \
 		-monitor none -serial stdio -serial "file:$WORK/channel.log" \
 		-kernel "$KERNEL" -initrd "$1" -append "$ST_CMDLINE ${TLBISO_VM_APPEND:-}" \
+		${ST_QEMU_EXTRA[@]+"${ST_QEMU_EXTRA[@]}"} \
 		</dev/null >"$WORK/console.log" 2>"$WORK/qemu.err" &
 	qpid=$!
 	while IFS= read -r line; do
