@@ -31,3 +31,21 @@ void tl_buf_free(struct tl_buf *b)
 	b->data = NULL;
 	b->len = b->cap = 0;
 }
+
+int tl_grow_array(void **arr, size_t *cap, size_t need, size_t elem, size_t *allocs)
+{
+	size_t ncap = *cap ? *cap : 16;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	p = realloc(*arr, ncap * elem);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	(*allocs)++;
+	return 0;
+}

@@ -20,4 +20,11 @@ struct tl_buf {
 int tl_buf_reserve(struct tl_buf *b, size_t want);
 void tl_buf_free(struct tl_buf *b);
 
+/*
+ * Grow the array *arr of elem-sized elements to hold need of them, doubling
+ * from 16 so that a slowly growing file reallocates rarely; *allocs counts
+ * the reallocations. Returns 0 or -ENOMEM (the array is then unchanged).
+ */
+int tl_grow_array(void **arr, size_t *cap, size_t need, size_t elem, size_t *allocs);
+
 #endif

@@ -36,25 +36,6 @@ void irq_table_free(struct irq_table *t)
 	irq_table_init(t);
 }
 
-/* Grow an array to hold need elements; doubling keeps slowly growing files cheap. */
-static int irq_grow(void **arr, size_t *cap, size_t need, size_t elem, size_t *allocs)
-{
-	size_t ncap = *cap ? *cap : 16;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	while (ncap < need)
-		ncap *= 2;
-	p = realloc(*arr, ncap * elem);
-	if (!p)
-		return -ENOMEM;
-	*arr = p;
-	*cap = ncap;
-	(*allocs)++;
-	return 0;
-}
-
 /* Padding between fields: the kernel writes spaces; tabs and CR are tolerated. */
 static inline int irq_is_blank(char c)
 {
@@ -201,7 +182,7 @@ static int irq_header_cpu(struct irq_table *t, const char **pp, struct tl_err *e
 	if (t->ncols > 0 && (int)id <= t->col_cpu[t->ncols - 1])
 		return tl_err_set(e, EINVAL, "line 1: CPU%u out of order after CPU%d", id,
 				  t->col_cpu[t->ncols - 1]);
-	if (irq_grow((void **)&t->col_cpu, &t->cols_cap, (size_t)t->ncols + 1, sizeof(int),
+	if (tl_grow_array((void **)&t->col_cpu, &t->cols_cap, (size_t)t->ncols + 1, sizeof(int),
 		     &t->allocs) < 0)
 		return tl_err_set(e, ENOMEM, "out of memory");
 	t->col_cpu[t->ncols++] = (int)id;
@@ -332,10 +313,10 @@ static int irq_reserve_row(struct irq_table *t, int i)
 {
 	size_t need = ((size_t)i + 1) * (size_t)t->ncols;
 
-	if (irq_grow((void **)&t->rows, &t->rows_cap, (size_t)i + 1, sizeof(*t->rows), &t->allocs) <
+	if (tl_grow_array((void **)&t->rows, &t->rows_cap, (size_t)i + 1, sizeof(*t->rows), &t->allocs) <
 	    0)
 		return -ENOMEM;
-	if (irq_grow((void **)&t->counts, &t->counts_cap, need, sizeof(uint32_t), &t->allocs) < 0)
+	if (tl_grow_array((void **)&t->counts, &t->counts_cap, need, sizeof(uint32_t), &t->allocs) < 0)
 		return -ENOMEM;
 	return 0;
 }
@@ -536,7 +517,7 @@ static int irq_index_names(struct irq_table *t)
 
 	while (need < 2 * (size_t)t->nrows)
 		need *= 2;
-	if (irq_grow((void **)&t->names, &t->names_cap, need, sizeof(*t->names), &t->allocs) < 0)
+	if (tl_grow_array((void **)&t->names, &t->names_cap, need, sizeof(*t->names), &t->allocs) < 0)
 		return -ENOMEM;
 	memset(t->names, 0xff, t->names_cap * sizeof(*t->names));
 	for (int i = 0; i < t->nrows; i++) {

@@ -93,25 +93,6 @@ void monitor_free(struct monitor *m)
 	m->fd = -1;
 }
 
-/* Grow an array to hold need elements, doubling; counts the growth. */
-static int mon_grow(void **arr, size_t *cap, size_t need, size_t elem, size_t *allocs)
-{
-	size_t ncap = *cap ? *cap : 16;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	while (ncap < need)
-		ncap *= 2;
-	p = realloc(*arr, ncap * elem);
-	if (!p)
-		return -ENOMEM;
-	*arr = p;
-	*cap = ncap;
-	(*allocs)++;
-	return 0;
-}
-
 /* FNV-1a over a zero-padded row name. */
 static size_t seen_hash(const char *name)
 {
@@ -213,9 +194,9 @@ static int base_reserve(struct monitor *m, int i)
 {
 	size_t need = ((size_t)i + 1) * (size_t)m->ncpus;
 
-	if (mon_grow((void **)&m->base.rows, &m->base.rows_cap, (size_t)i + 1,
+	if (tl_grow_array((void **)&m->base.rows, &m->base.rows_cap, (size_t)i + 1,
 		     sizeof(struct mon_row), &m->allocs) < 0 ||
-	    mon_grow((void **)&m->base.counts, &m->base.counts_cap, need ? need : 1,
+	    tl_grow_array((void **)&m->base.counts, &m->base.counts_cap, need ? need : 1,
 		     sizeof(uint32_t), &m->allocs) < 0)
 		return -ENOMEM;
 	return 0;
@@ -363,7 +344,7 @@ static int map_columns(struct monitor *m)
 
 	m->same_cols = m->dt_ok && m->hdr.ncols == m->base_ncols;
 
-	if (mon_grow((void **)&m->sel.scratch, &m->scratch_cap, (size_t)m->hdr.ncols,
+	if (tl_grow_array((void **)&m->sel.scratch, &m->scratch_cap, (size_t)m->hdr.ncols,
 		     sizeof(uint32_t), &m->allocs) < 0)
 		return -ENOMEM;
 	for (int i = 0; i < m->ncpus; i++) {
