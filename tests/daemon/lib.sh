@@ -77,6 +77,15 @@ start_daemon() {
 		"$@" >>"$dlog" 2>&1 &
 	dpid=$!
 }
+# start_textfile_daemon PROM: tlbisod on the sysroot every 100 ms, writing
+# the Prometheus textfile PROM (the textfile tests' whole config).
+start_textfile_daemon() {
+	cat >"$conf" <<EOF
+monitor = { interval_ms = 100; };
+alerts = { prometheus_textfile = "$1"; };
+EOF
+	start_daemon --sysroot "$sys"
+}
 # stop_daemon: SIGTERM; returns the daemon's exit status (memcheck's 99 included).
 stop_daemon() {
 	local rc

@@ -33,11 +33,7 @@ check "promtool test rules passes tlbiso-rules.test.yml" \
 
 # A real textfile: tlbisod on the sysroot, with an alert active.
 make_sysroot
-cat >"$conf" <<EOT
-monitor = { interval_ms = 100; };
-alerts = { prometheus_textfile = "$tmp/tlbiso.prom"; };
-EOT
-start_daemon --sysroot "$sys"
+start_textfile_daemon "$tmp/tlbiso.prom"
 # the first sample is the baseline: change the counters only after it
 for i in $(seq 300); do
 	[ -e "$tmp/tlbiso.prom" ] && break

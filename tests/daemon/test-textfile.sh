@@ -30,11 +30,7 @@ samples_at_least() {
 
 echo "1..4"
 make_sysroot
-cat >"$conf" <<EOT
-monitor = { interval_ms = 100; };
-alerts = { prometheus_textfile = "$prom"; };
-EOT
-start_daemon --sysroot "$sys"
+start_textfile_daemon "$prom"
 check "the textfile is written" until_true test -s "$prom"
 # a few samples with the same counters: the content, hence the file, stays
 until_true samples_at_least 3
