@@ -28,107 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ctlproto.h"
+#include "bench-proc.h"
 #include "daemon.h"
-
-/* This process's CPU time, in seconds. */
-static double cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-/* A "VmRSS:"-style line of /proc/PID/status, in KiB. */
-static long proc_kib(pid_t pid, const char *key)
-{
-	char path[64], line[256];
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)))
-			sscanf(line + strlen(key), "%ld", &v);
-	fclose(f);
-	return v;
-}
-
-/* utime + stime of a process, in seconds (clock-tick resolution). */
-static double proc_cpu_ticks(pid_t pid)
-{
-	char path[64], buf[2048], *p;
-	unsigned long ut = 0, st = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	p = strrchr(buf, ')');
-	if (!p ||
-	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
-		return -1;
-	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-}
-
-/* Time on CPU of a single-threaded process, to the ns (schedstat), or -1. */
-static double proc_schedstat(pid_t pid)
-{
-	unsigned long long ns;
-	char path[64];
-	FILE *f;
-	int n;
-
-	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	n = fscanf(f, "%llu", &ns);
-	fclose(f);
-	return n == 1 ? (double)ns / 1e9 : -1;
-}
-
-/* Its CPU time: schedstat when the kernel has it, else utime + stime. */
-static double proc_cpu(pid_t pid)
-{
-	double s = proc_schedstat(pid);
-
-	return s >= 0 ? s : proc_cpu_ticks(pid);
-}
-
-/* Pss of /proc/PID/smaps_rollup in KiB: shared library pages divided among their users. */
-static long proc_pss(pid_t pid)
-{
-	char path[64], line[256];
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "Pss:", 4))
-			sscanf(line + 4, "%ld", &v);
-	fclose(f);
-	return v;
-}
 
 /* The daemon state for the live system, as tlbisod_start would leave it (no pinning). */
 static int live_init(struct tlbisod *d, struct tl_logger *log, int last, struct tl_err *e)
@@ -155,12 +56,12 @@ static int live_init(struct tlbisod *d, struct tl_logger *log, int last, struct 
 static double run_samples(struct tlbisod *d, long n, struct tl_err *e)
 {
 	struct alert_event ev[ALERT_SLOTS];
-	double t0 = cpu_now();
+	double t0 = bench_cpu_self();
 
 	for (long i = 0; i < n; i++)
-		if (tlbisod_sample(d, mono_ns(), time(NULL), ev, ALERT_SLOTS, e) < 0)
+		if (tlbisod_sample(d, bench_mono_ns(), time(NULL), ev, ALERT_SLOTS, e) < 0)
 			return -1;
-	return cpu_now() - t0;
+	return bench_cpu_self() - t0;
 }
 
 /* Part 1: the daemon's step in this process. */
@@ -188,26 +89,11 @@ static int bench_in_process(long n, bool quiet, int last)
 	printf("  %.1f us CPU per sample (%ld samples back to back)\n", cpu * 1e6 / (double)n, n);
 	printf("  => %.4f %% of one CPU at a 1 s interval (target < 0.1 %%)\n",
 	       cpu / (double)n * 100.0);
-	printf("  this process: VmRSS %ld KiB, VmHWM %ld KiB\n", proc_kib(getpid(), "VmRSS:"),
-	       proc_kib(getpid(), "VmHWM:"));
+	printf("  this process: VmRSS %ld KiB, VmHWM %ld KiB\n",
+	       bench_proc_kib(getpid(), "status", "VmRSS:"),
+	       bench_proc_kib(getpid(), "status", "VmHWM:"));
 	tlbisod_free(&d);
 	return 0;
-}
-
-/* The daemon's sample count, over its socket. */
-static long daemon_samples(const char *rundir)
-{
-	json_object *reply = NULL, *st, *n;
-	struct tl_err e = {0};
-	long v = -1;
-
-	if (ctl_call(rundir, CTL_CMD_STATUS, 2000, &reply, &e) < 0)
-		return -1;
-	if (json_object_object_get_ex(reply, "status", &st) &&
-	    json_object_object_get_ex(st, "samples", &n))
-		v = json_object_get_int64(n);
-	json_object_put(reply);
-	return v;
 }
 
 /* Start daemon/tlbisod on the live system with its config in tmp; -1 when absent. */
@@ -254,13 +140,13 @@ static void bench_daemon(const char *tmp, int last)
 		       "directory)\n");
 		return;
 	}
-	for (int i = 0; i < 100 && daemon_samples(rundir) < 20; i++)
+	for (int i = 0; i < 100 && bench_daemon_samples(rundir) < 20; i++)
 		usleep(100000);
-	s1 = daemon_samples(rundir);
-	c1 = proc_cpu(pid);
+	s1 = bench_daemon_samples(rundir);
+	c1 = bench_proc_cpu(pid);
 	sleep(5);
-	c2 = proc_cpu(pid); /* before asking: a status of 1024 CPUs is not a sample's cost */
-	s2 = daemon_samples(rundir);
+	c2 = bench_proc_cpu(pid); /* before asking: a status of 1024 CPUs is not a sample's cost */
+	s2 = bench_daemon_samples(rundir);
 	printf("real daemon on the live system, interval 50 ms, CPU %d isolated:\n", last);
 	if (s1 < 0 || s2 <= s1) {
 		printf("  could not read its sample counter\n");
@@ -273,8 +159,9 @@ static void bench_daemon(const char *tmp, int last)
 	}
 	printf("  VmRSS %ld KiB (anonymous %ld KiB, files %ld KiB), VmHWM %ld KiB, Pss %ld KiB "
 	       "(target <= 4096)\n",
-	       proc_kib(pid, "VmRSS:"), proc_kib(pid, "RssAnon:"), proc_kib(pid, "RssFile:"),
-	       proc_kib(pid, "VmHWM:"), proc_pss(pid));
+	       bench_proc_kib(pid, "status", "VmRSS:"), bench_proc_kib(pid, "status", "RssAnon:"),
+	       bench_proc_kib(pid, "status", "RssFile:"), bench_proc_kib(pid, "status", "VmHWM:"),
+	       bench_proc_kib(pid, "smaps_rollup", "Pss:"));
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
 }

@@ -28,31 +28,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ctlproto.h"
+#include "bench-proc.h"
 #include "daemon-out.h"
 #include "daemon.h"
 #include "gen-interrupts.h"
 
 #define NCPUS  1024
 #define ROUNDS 200
-
-/* This process's CPU time, in seconds. */
-static double cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Monotonic time for the sampler, in nanoseconds. */
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 /* Write one file of the synthetic sysroot. */
 static int write_file(const char *dir, const char *rel, const char *text, size_t len)
@@ -112,11 +94,11 @@ static double bench_changing(const struct cpuset *watch)
 		goto out;
 	for (int i = 0; i < 2; i++)
 		monitor_feed(&m, text[i].data, text[i].len, t += 1000000000ull, &e);
-	t0 = cpu_now();
+	t0 = bench_cpu_self();
 	for (int i = 0; i < ROUNDS; i++)
 		if (monitor_feed(&m, text[i % 2].data, text[i % 2].len, t += 1000000000ull, &e) < 0)
 			break;
-	cpu = (cpu_now() - t0) / ROUNDS;
+	cpu = (bench_cpu_self() - t0) / ROUNDS;
 	monitor_free(&m);
 out:
 	tl_buf_free(&text[0]);
@@ -151,26 +133,26 @@ static int bench_in_process(const char *root, const char *prom)
 	}
 	d.path_open = d.mon_ready = true;
 	for (int i = 0; i < 3; i++) /* warm up: buffers reach their size */
-		tlbisod_sample(&d, mono_ns(), time(NULL), ev, ALERT_SLOTS, &e);
+		tlbisod_sample(&d, bench_mono_ns(), time(NULL), ev, ALERT_SLOTS, &e);
 	tlbisod_write_textfile(&d);
 	allocs = monitor_allocs(&d.mon);
 	skipped = d.mon.rows_skipped;
-	t0 = cpu_now();
+	t0 = bench_cpu_self();
 	for (int i = 0; i < ROUNDS; i++)
-		if (tlbisod_sample(&d, mono_ns(), time(NULL), ev, ALERT_SLOTS, &e) < 0) {
+		if (tlbisod_sample(&d, bench_mono_ns(), time(NULL), ev, ALERT_SLOTS, &e) < 0) {
 			fprintf(stderr, "bench-daemon: %s\n", e.msg);
 			return 1;
 		}
-	t_sample = (cpu_now() - t0) / ROUNDS;
+	t_sample = (bench_cpu_self() - t0) / ROUNDS;
 	irq_table_init(&whole);
-	t0 = cpu_now();
+	t0 = bench_cpu_self();
 	for (int i = 0; i < ROUNDS; i++)
 		irq_table_read(&whole, &d.path, &e);
-	t_read = (cpu_now() - t0) / ROUNDS;
-	t0 = cpu_now();
+	t_read = (bench_cpu_self() - t0) / ROUNDS;
+	t0 = bench_cpu_self();
 	for (int i = 0; i < ROUNDS; i++)
 		tlbisod_write_textfile(&d);
-	t_prom = (cpu_now() - t0) / ROUNDS;
+	t_prom = (bench_cpu_self() - t0) / ROUNDS;
 	printf("in process, %d CPUs (%d watched), %zu bytes of /proc/interrupts, %d rows:\n",
 	       whole.ncols, d.mon.ncpus, whole.raw.len, whole.nrows);
 	printf("  sample (read, parse, deltas, classify, window, alerts): %.3f ms CPU\n",
@@ -192,104 +174,6 @@ static int bench_in_process(const char *root, const char *prom)
 	irq_table_free(&whole);
 	tlbisod_free(&d);
 	return 0;
-}
-
-/* Time on CPU of a single-threaded process, to the ns (schedstat), or -1. */
-static double proc_schedstat(pid_t pid)
-{
-	unsigned long long ns;
-	char path[64];
-	FILE *f;
-	int n;
-
-	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	n = fscanf(f, "%llu", &ns);
-	fclose(f);
-	return n == 1 ? (double)ns / 1e9 : -1;
-}
-
-/* utime + stime of a process, in seconds (clock-tick resolution). */
-static double proc_cpu_ticks(pid_t pid)
-{
-	char path[64], buf[2048], *p;
-	unsigned long ut = 0, st = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	p = strrchr(buf, ')');
-	if (!p ||
-	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
-		return -1;
-	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
-}
-
-/* Its CPU time: schedstat when the kernel has it, else utime + stime. */
-static double proc_cpu(pid_t pid)
-{
-	double s = proc_schedstat(pid);
-
-	return s >= 0 ? s : proc_cpu_ticks(pid);
-}
-
-/* A "VmRSS:"-style line of /proc/PID/status, in KiB. */
-static long proc_kib(pid_t pid, const char *key)
-{
-	char path[64], line[256];
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)))
-			sscanf(line + strlen(key), "%ld", &v);
-	fclose(f);
-	return v;
-}
-
-/* A "Pss:"-style line of /proc/PID/smaps_rollup in KiB: shared pages divided among their users. */
-static long proc_rollup_kib(pid_t pid, const char *key)
-{
-	char path[64], line[256];
-	long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)))
-			sscanf(line + strlen(key), "%ld", &v);
-	fclose(f);
-	return v;
-}
-
-/* The daemon's sample count, over its socket. */
-static long daemon_samples(const char *rundir)
-{
-	json_object *reply = NULL, *st, *n;
-	struct tl_err e = {0};
-	long v = -1;
-
-	if (ctl_call(rundir, CTL_CMD_STATUS, 2000, &reply, &e) < 0)
-		return -1;
-	if (json_object_object_get_ex(reply, "status", &st) &&
-	    json_object_object_get_ex(st, "samples", &n))
-		v = json_object_get_int64(n);
-	json_object_put(reply);
-	return v;
 }
 
 /* Part 2: the real daemon on the sysroot, measured from outside. */
@@ -320,13 +204,13 @@ static int bench_daemon(const char *root, const char *tmp)
 		      "--runtime-dir", rundir, "--state-dir", statedir, (char *)NULL);
 		_exit(127);
 	}
-	for (int i = 0; i < 100 && daemon_samples(rundir) < 20; i++)
+	for (int i = 0; i < 100 && bench_daemon_samples(rundir) < 20; i++)
 		usleep(100000);
-	s1 = daemon_samples(rundir);
-	c1 = proc_cpu(pid);
+	s1 = bench_daemon_samples(rundir);
+	c1 = bench_proc_cpu(pid);
 	sleep(4);
-	c2 = proc_cpu(pid); /* before asking: a status of 1024 CPUs is not a sample's cost */
-	s2 = daemon_samples(rundir);
+	c2 = bench_proc_cpu(pid); /* before asking: a status of 1024 CPUs is not a sample's cost */
+	s2 = bench_daemon_samples(rundir);
 	printf("real daemon, interval 50 ms, textfile on:\n");
 	if (s1 < 0 || s2 <= s1)
 		printf("  could not read its sample counter\n");
@@ -335,12 +219,13 @@ static int bench_daemon(const char *root, const char *tmp)
 		       "sample, textfile, timers)\n",
 		       (c2 - c1) * 1e3 / (double)(s2 - s1), s2 - s1);
 	printf("  VmRSS %ld KiB (anonymous %ld KiB, libraries and files %ld KiB), VmHWM %ld KiB\n",
-	       proc_kib(pid, "VmRSS:"), proc_kib(pid, "RssAnon:"), proc_kib(pid, "RssFile:"),
-	       proc_kib(pid, "VmHWM:"));
+	       bench_proc_kib(pid, "status", "VmRSS:"), bench_proc_kib(pid, "status", "RssAnon:"),
+	       bench_proc_kib(pid, "status", "RssFile:"), bench_proc_kib(pid, "status", "VmHWM:"));
 	printf("  Pss %ld KiB (anonymous %ld KiB, files %ld KiB): VmRSS counts every shared "
 	       "library page in full, Pss divides them among their users\n",
-	       proc_rollup_kib(pid, "Pss:"), proc_rollup_kib(pid, "Pss_Anon:"),
-	       proc_rollup_kib(pid, "Pss_File:"));
+	       bench_proc_kib(pid, "smaps_rollup", "Pss:"),
+	       bench_proc_kib(pid, "smaps_rollup", "Pss_Anon:"),
+	       bench_proc_kib(pid, "smaps_rollup", "Pss_File:"));
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
 	return 0;

@@ -38,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-proc.h"
 #include "ctlproto.h"
 #include "interrupts.h"
 #include "ipitrace.h"
@@ -186,23 +187,6 @@ static uint64_t cal_count(struct irq_table *tab, const struct tl_path *p, int cp
 	return v;
 }
 
-/* Time on CPU of a single-threaded process, to the ns (schedstat), or -1. */
-static double proc_schedstat(pid_t pid)
-{
-	unsigned long long ns;
-	char path[64];
-	FILE *f;
-	int n;
-
-	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	n = fscanf(f, "%llu", &ns);
-	fclose(f);
-	return n == 1 ? (double)ns / 1e9 : -1;
-}
-
 /* The daemon's attribution state and lost count, over its socket; false when it does not answer. */
 static bool daemon_attr(const char *rundir, char *state, size_t statesz, uint64_t *lost)
 {
@@ -292,10 +276,10 @@ static void daemon_run(pid_t dpid, const char *rundir, const char *label, int ta
 	usleep(100000);
 	calls = atomic_load(&sh->calls);
 	cal0 = cal_count(&tab, &p, target);
-	c0 = proc_schedstat(dpid);
+	c0 = bench_proc_schedstat(dpid);
 	w0 = now_s();
 	usleep((useconds_t)(seconds * 1e6));
-	c1 = proc_schedstat(dpid);
+	c1 = bench_proc_schedstat(dpid);
 	w1 = now_s();
 	cal1 = cal_count(&tab, &p, target);
 	calls = atomic_load(&sh->calls) - calls;

@@ -11,40 +11,27 @@ set -u
 # Tests that load or time CPU 1 (spinners, tracing, oslat) must not overlap.
 exec 9>"${top_builddir:-.}/tests/cpu1.lock" && flock -w 300 9
 
-bld=${top_builddir:-.}
-tlbisod=$bld/daemon/tlbisod
-ctl=$bld/cli/tlbisoctl
-gen=$bld/tests/gen/gen-membarrier
+# shellcheck source=tests/daemon/lib.sh
+. "${top_srcdir:-.}/tests/daemon/lib.sh"
+gen=$builddir/tests/gen/gen-membarrier
 tfs=/sys/kernel/tracing
-# make check-valgrind runs the daemon under memcheck: its exit status at
-# SIGTERM then says whether memcheck found an error, and polls wait longer.
-wrap=${TLBISO_WRAP:-}
+# under make check-valgrind (memcheck) the polls wait longer
 slow=1
 [ -n "$wrap" ] && slow=10
+wait_s=$((10 * slow))
 
-skip() { echo "1..0 # SKIP $*"; exit 0; }
-[ "$(id -u)" -eq 0 ] || skip "needs root (tracefs, kallsyms)"
-command -v jq >/dev/null || skip "jq not installed"
-[ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs"
-{ [ -x "$tlbisod" ] && [ -x "$gen" ]; } || skip "tlbisod or gen-membarrier not built"
+[ "$(id -u)" -eq 0 ] || skip_all "needs root (tracefs, kallsyms)"
+need_tools jq
+[ "$(nproc)" -ge 2 ] || skip_all "needs 2 CPUs"
+{ [ -x "$tlbisod" ] && [ -x "$gen" ]; } || skip_all "tlbisod or gen-membarrier not built"
 if [ ! -d $tfs/instances ]; then
-	mount -t tracefs nodev $tfs 2>/dev/null || skip "tracefs cannot be mounted"
+	mount -t tracefs nodev $tfs 2>/dev/null || skip_all "tracefs cannot be mounted"
 fi
-[ -d $tfs/events/ipi/ipi_send_cpumask ] || skip "no ipi tracepoints (kernel < 6.4)"
+[ -d $tfs/events/ipi/ipi_send_cpumask ] || skip_all "no ipi tracepoints (kernel < 6.4)"
 
-tmp=$(mktemp -d /tmp/tlbisod-attr.XXXXXX)
-chmod 755 "$tmp"
-dpid=
-cleanup() {
-	[ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-notok() { n=$((n + 1)); echo "not ok $n - $*"; }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else notok "$d"; fi; }
+tl_tmpdir tlbisod-attr
+# its stderr carries the journal fields
+dlog=$tmp/daemon.err
 
 cat >"$tmp/hook" <<'EOF'
 #!/bin/sh
@@ -55,7 +42,7 @@ chmod 755 "$tmp/hook"
 # write_conf ATTRIBUTION: CPU 1 watched, CPU 0 housekeeping, a 1 s window of
 # 250 ms samples; only CAL (function calls) has a low threshold.
 write_conf() {
-	cat >"$tmp/tlbiso.conf" <<EOF
+	cat >"$conf" <<EOF
 isolated_cpus = "1";
 housekeeping_cpus = "0";
 monitor = {
@@ -75,28 +62,13 @@ alerts = {
 EOF
 }
 
-# start_daemon [ARGS...]: tlbisod in the foreground, its stderr kept (the journal fields).
-start_daemon() {
-	rm -rf "$tmp/run" "$tmp/state"
-	$wrap "$tlbisod" --foreground --config "$tmp/tlbiso.conf" --runtime-dir "$tmp/run" \
-		--state-dir "$tmp/state" "$@" 2>"$tmp/daemon.err" &
-	dpid=$!
-	for _ in $(seq $((200 * slow))); do
-		[ -S "$tmp/run/tlbiso.sock" ] && status >/dev/null 2>&1 && return 0
-		kill -0 "$dpid" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
+# start_attr [ARGS...]: a fresh tlbisod (new runtime and state dirs, new log:
+# the checks count its lines), waited for until it answers.
+start_attr() {
+	rm -rf "$run" "$state" "$dlog"
+	start_daemon "$@"
+	wait_for true
 }
-stop_daemon() {
-	kill -TERM "$dpid"
-	wait "$dpid"
-	local rc=$?
-	dpid=
-	return $rc
-}
-status() { "$ctl" status --json --runtime-dir "$tmp/run"; }
-jqs() { status 2>/dev/null | jq -r "$@" 2>/dev/null; }
 armed_lines() { grep -c 'TLBISO_ATTRIBUTION=armed' "$tmp/daemon.err"; }
 # reload_and_wait: SIGHUP, then wait until the daemon logged the reload.
 reload_and_wait() {
@@ -114,7 +86,7 @@ echo "1..16"
 
 # 1-3: armed once at start, for CPU 1, in a private instance named after the daemon.
 write_conf true
-start_daemon
+start_attr
 check "tlbisod starts with attribution = true" [ -n "$dpid" ]
 check "status: attribution armed for CPU 1 in instance tlbiso-$dpid" \
 	[ "$(jqs '.attribution | .state + " " + .cpus + " " + .instance')" = "armed 1 tlbiso-$dpid" ]
@@ -147,7 +119,7 @@ check "journal fields: TLBISO_SENDER_PID, TLBISO_SENDER_CLASS, TLBISO_SENDERS" \
 	"$tmp/daemon.err"
 check "the message names the sender: from ${gc:-?}[${gp:-?}] via membarrier..." \
 	grep -q "ipi_other on CPU 1: CAL .* from ${gc:-x}\[${gp:-x}\] via membarrier" "$tmp/daemon.err"
-"$ctl" status --runtime-dir "$tmp/run" >"$tmp/status.txt"
+"$tlbisoctl" status --runtime-dir "$run" >"$tmp/status.txt"
 text_named() {
 	grep -q "^IPI attribution: armed (sender side" "$tmp/status.txt" &&
 		grep -q "sender ${gc:-x}\[${gp:-x}\].*membarrier" "$tmp/status.txt"
@@ -178,7 +150,7 @@ check "SIGTERM: exit 0 and no tlbiso-$pid instance left" [ $rc -eq 0 -a ! -e "$t
 
 # 14-15: attribution off: nothing armed, status says off.
 write_conf false
-start_daemon
+start_attr
 check "attribution = false: status says off, lost 0" \
 	[ "$(jqs '.attribution | .state + " " + (.lost | tostring)')" = "off 0" ]
 check "attribution = false: no tlbiso-$dpid instance, nothing logged as armed" \
@@ -186,14 +158,11 @@ check "attribution = false: no tlbiso-$dpid instance, nothing logged as armed" \
 stop_daemon
 
 # 16: a fixture sysroot is another machine: unavailable, with the reason, and nothing armed.
-sys=$tmp/sysroot
-# shellcheck source=tests/daemon/lib.sh
-. "${top_srcdir:-.}/tests/daemon/lib.sh"
 make_sysroot
 write_conf true
 sed -i 's/^isolated_cpus.*/isolated_cpus = "2-3";/; s/^housekeeping_cpus.*/housekeeping_cpus = "0-1";/' \
-	"$tmp/tlbiso.conf"
-start_daemon --sysroot "$sys"
+	"$conf"
+start_attr --sysroot "$sys"
 unavailable() {
 	[ "$(jqs .attribution.state)" = unavailable ] && [ -n "$(jqs .attribution.reason)" ] &&
 		[ ! -e "$tfs/instances/tlbiso-$dpid" ] &&

@@ -28,75 +28,18 @@
 # good one: events that happened during the fault are neither lost nor doubled.
 set -u
 
-builddir=${top_builddir:-.}
-tlbisod=$builddir/daemon/tlbisod
-tlbisoctl=$builddir/cli/tlbisoctl
-wrap=${TLBISO_WRAP:-}
-
-if ! command -v jq >/dev/null || ! command -v awk >/dev/null; then
-	echo "1..0 # SKIP jq or awk not installed"
-	exit 0
-fi
-if [ ! -x "$tlbisod" ] || [ ! -x "$tlbisoctl" ]; then
-	echo "1..0 # SKIP tlbisod or tlbisoctl not built"
-	exit 0
-fi
-
-tmp=$(mktemp -d /tmp/tlbisod-faults.XXXXXX)
-chmod 755 "$tmp"
-sys=$tmp/sysroot run=$tmp/run state=$tmp/state conf=$tmp/tlbiso.conf prom=$tmp/tlbiso.prom
-irqf=$sys/proc/interrupts
-dpid=
-n=0
-failed=0
-
-cleanup() {
-	# a daemon stuck in open() on the FIFO does not read SIGTERM: -9 then
-	[ -n "$dpid" ] && kill -9 "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=1
-	echo "not ok $n - $1"
-	shift
-	for l in "$@"; do echo "# $l"; done
-}
-check() {
-	local desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc" "failed: $*"; fi
-}
-
 # shellcheck source=tests/daemon/lib.sh
 . "${top_srcdir:-.}/tests/daemon/lib.sh"
+need_tools jq awk
+need_daemon
+tl_tmpdir tlbisod-faults
+prom=$tmp/tlbiso.prom
+irqf=$sys/proc/interrupts
+# a daemon stuck in open() on the FIFO does not read SIGTERM: -9 then
+cleanup_signal=9
 
-status() { "$tlbisoctl" status --json --runtime-dir "$run"; }
-jqs() { status 2>/dev/null | jq -r "$1" 2>/dev/null; }
-# wait_for FILTER: poll until FILTER gives "true" (bounded: 60 s, not a poll
-# count, since a daemon that does not answer makes each poll wait for the
-# client's timeout). Gives up when the daemon died.
-wait_for() {
-	local end=$((SECONDS + 60))
-	while [ $SECONDS -lt $end ]; do
-		[ "$(jqs "$1")" = true ] && return 0
-		kill -0 "$dpid" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
 # wait_for_prom LINE: poll until the textfile has exactly this line.
-wait_for_prom() {
-	local i
-	for i in $(seq 300); do
-		grep -qxF "$1" "$prom" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-tlb_total() { echo "tlbiso_interrupts_total{cpu=\"$1\",source=\"TLB\"} $2"; }
+wait_for_prom() { wait_for_line "$prom" "$1"; }
 # put FILE: make FILE the new /proc/interrupts in one rename.
 put() { mv -f "$1" "$irqf"; }
 # replace_with_special KIND: a directory, a dangling symlink or a FIFO in place of the file.
@@ -149,9 +92,7 @@ monitor = {
 };
 alerts = { prometheus_textfile = "$prom"; };
 EOF
-$wrap "$tlbisod" --foreground --config "$conf" --sysroot "$sys" --runtime-dir "$run" \
-	--state-dir "$state" >"$tmp/daemon.log" 2>&1 &
-dpid=$!
+start_daemon --sysroot "$sys"
 wait_for '.samples >= 2 and .state == "ok"'
 check "the daemon runs on the sysroot, state ok" [ $? -eq 0 ]
 
@@ -310,15 +251,7 @@ check "a TLB counter wrapping at 2^32 counts the 10 events it made" \
 	wait_for_prom "$(tlb_total 3 $((total3 + 10)))"
 
 # --- after all of it: a clean stop
-kill -TERM "$dpid"
-wait "$dpid"
-rc=$?
-dpid=
-check "after every fault, SIGTERM still stops the daemon with exit 0" [ $rc -eq 0 ]
+check "after every fault, SIGTERM still stops the daemon with exit 0" stop_daemon
 
-echo "1..$n"
-if [ $failed -ne 0 ]; then
-	echo "# daemon log:"
-	sed 's/^/# /' "$tmp/daemon.log"
-fi
+show_log_on_failure
 exit 0

@@ -24,19 +24,10 @@
 # killed leaves none behind.
 set -u
 
-builddir=${top_builddir:-.}
-tlbisod=$builddir/daemon/tlbisod
-tlbisoctl=$builddir/cli/tlbisoctl
-wrap=${TLBISO_WRAP:-}
-
-if ! command -v jq >/dev/null; then
-	echo "1..0 # SKIP jq not installed"
-	exit 0
-fi
-if [ ! -x "$tlbisod" ] || [ ! -x "$tlbisoctl" ]; then
-	echo "1..0 # SKIP tlbisod or tlbisoctl not built"
-	exit 0
-fi
+# shellcheck source=tests/daemon/lib.sh
+. "${top_srcdir:-.}/tests/daemon/lib.sh"
+need_tools jq
+need_daemon
 # Root: run again in a private mount namespace, where the tmpfs cases can mount.
 if [ "$(id -u)" -eq 0 ] && [ -z "${TLBISO_FAULTS_NS:-}" ] && command -v unshare >/dev/null &&
 	unshare -m --propagation private true 2>/dev/null; then
@@ -47,61 +38,13 @@ if [ -n "${TLBISO_FAULTS_NS:-}" ]; then
 	can_mount=yes
 fi
 
-tmp=$(mktemp -d /tmp/tlbisod-outfaults.XXXXXX)
-chmod 755 "$tmp"
-sys=$tmp/sysroot run=$tmp/run state=$tmp/state conf=$tmp/tlbiso.conf
-dpid=
-n=0
-failed=0
-
-cleanup() {
+tl_tmpdir tlbisod-outfaults
+# the mounts go once the daemon is stopped
+cleanup_more() {
 	[ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
 	umount "$tmp/full" "$tmp/rostate" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=1
-	echo "not ok $n - $1"
-	shift
-	for l in "$@"; do echo "# $l"; done
-}
-check() {
-	local desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc" "failed: $*"; fi
-}
-skip_n() {
-	local i
-	for ((i = 0; i < $1; i++)); do ok "# SKIP $2"; done
 }
 
-# shellcheck source=tests/daemon/lib.sh
-. "${top_srcdir:-.}/tests/daemon/lib.sh"
-
-status() { "$tlbisoctl" status --json --runtime-dir "$run"; }
-jqs() { status 2>/dev/null | jq -r "$1" 2>/dev/null; }
-# wait_for FILTER: poll status until FILTER gives "true" (bounded: 60 s).
-wait_for() {
-	local end=$((SECONDS + 60))
-	while [ $SECONDS -lt $end ]; do
-		[ "$(jqs "$1")" = true ] && return 0
-		kill -0 "$dpid" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
-# wait_for_line FILE LINE: poll until FILE has exactly this line.
-wait_for_line() {
-	local i
-	for i in $(seq 300); do
-		grep -qxF "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
 # advanced N: the daemon took N more samples from now on.
 advanced() {
 	local s0
@@ -115,7 +58,6 @@ no_note() { wait_for "[.notes[] | select(contains(\"$1\"))] == []"; }
 count_log() { grep -cF "$1" "$tmp/daemon.log"; }
 # no_temp DIR: nothing but the textfile (and the filler) in DIR.
 no_temp() { [ -z "$(ls -A "$1" | grep -vxE 'tlbiso\.prom|fill')" ]; }
-tlb_total() { echo "tlbiso_interrupts_total{cpu=\"$1\",source=\"TLB\"} $2"; }
 
 # start PROM STATE: the daemon with this textfile and state dir.
 start() {
@@ -123,18 +65,12 @@ start() {
 monitor = { interval_ms = 100; window = 4; clear_after = 3; baseline_samples = 0; };
 alerts = { prometheus_textfile = "$1"; };
 EOF
-	$wrap "$tlbisod" --foreground --config "$conf" --sysroot "$sys" --runtime-dir "$run" \
-		--state-dir "$2" >>"$tmp/daemon.log" 2>&1 &
-	dpid=$!
+	state=$2 start_daemon --sysroot "$sys"
 	wait_for '.samples >= 1'
 }
 # stop: SIGTERM; a run that does not exit 0 (memcheck's 99 included) is counted.
 bad_stops=0
-stop() {
-	kill -TERM "$dpid"
-	wait "$dpid" || bad_stops=$((bad_stops + 1))
-	dpid=
-}
+stop() { stop_daemon || bad_stops=$((bad_stops + 1)); }
 
 make_sysroot
 
@@ -210,9 +146,5 @@ fi
 
 check "every daemon run stopped with exit 0 at SIGTERM" [ $bad_stops -eq 0 ]
 
-echo "1..$n"
-if [ $failed -ne 0 ]; then
-	echo "# daemon log:"
-	sed 's/^/# /' "$tmp/daemon.log"
-fi
+show_log_on_failure
 exit 0

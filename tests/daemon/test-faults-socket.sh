@@ -22,62 +22,15 @@
 #   an unknown command                     ...), then served on
 set -u
 
-builddir=${top_builddir:-.}
-tlbisod=$builddir/daemon/tlbisod
-tlbisoctl=$builddir/cli/tlbisoctl
-wrap=${TLBISO_WRAP:-}
-
-if ! command -v jq >/dev/null || ! command -v python3 >/dev/null; then
-	echo "1..0 # SKIP jq or python3 not installed"
-	exit 0
-fi
-if [ ! -x "$tlbisod" ] || [ ! -x "$tlbisoctl" ]; then
-	echo "1..0 # SKIP tlbisod or tlbisoctl not built"
-	exit 0
-fi
-
-tmp=$(mktemp -d /tmp/tlbisod-sockfaults.XXXXXX)
-chmod 755 "$tmp"
-sys=$tmp/sysroot run=$tmp/run state=$tmp/state conf=$tmp/tlbiso.conf
-dpid= cpid=
-n=0
-failed=0
-
-cleanup() {
-	[ -n "$cpid" ] && kill "$cpid" 2>/dev/null && wait "$cpid" 2>/dev/null
-	[ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=1
-	echo "not ok $n - $1"
-	shift
-	for l in "$@"; do echo "# $l"; done
-}
-check() {
-	local desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc" "failed: $*"; fi
-}
-
 # shellcheck source=tests/daemon/lib.sh
 . "${top_srcdir:-.}/tests/daemon/lib.sh"
+need_tools jq python3
+need_daemon
+tl_tmpdir tlbisod-sockfaults
+cpid=
+# the stalling clients go first
+cleanup_more() { [ -n "$cpid" ] && kill "$cpid" 2>/dev/null && wait "$cpid" 2>/dev/null; }
 
-status() { "$tlbisoctl" status --json --runtime-dir "$run"; }
-jqs() { status 2>/dev/null | jq -r "$1" 2>/dev/null; }
-# wait_for FILTER: poll status until FILTER gives "true" (bounded: 60 s).
-wait_for() {
-	local end=$((SECONDS + 60))
-	while [ $SECONDS -lt $end ]; do
-		[ "$(jqs "$1")" = true ] && return 0
-		kill -0 "$dpid" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
 # wait_file FILE: poll until FILE exists (bounded).
 wait_file() {
 	local i
@@ -162,9 +115,7 @@ make_sysroot
 cat >"$conf" <<EOF
 monitor = { interval_ms = 100; };
 EOF
-$wrap "$tlbisod" --foreground --config "$conf" --sysroot "$sys" --runtime-dir "$run" \
-	--state-dir "$state" >"$tmp/daemon.log" 2>&1 &
-dpid=$!
+start_daemon --sysroot "$sys"
 wait_for '.samples >= 1'
 check "the daemon answers status" [ "$(jqs .schema)" = tlbiso.status/1 ]
 
@@ -231,15 +182,7 @@ check "... and a good request after all of them is answered" \
 	[ "$(jq -r '.ok' <<<"${r[7]}" 2>/dev/null)" = true ]
 [ $failed -eq 0 ] || sed 's/^/# reply: /' <<<"$out"
 
-kill -TERM "$dpid"
-wait "$dpid"
-rc=$?
-dpid=
-check "SIGTERM stops the daemon with exit 0" [ $rc -eq 0 ]
+check "SIGTERM stops the daemon with exit 0" stop_daemon
 
-echo "1..$n"
-if [ $failed -ne 0 ]; then
-	echo "# daemon log:"
-	sed 's/^/# /' "$tmp/daemon.log"
-fi
+show_log_on_failure
 exit 0

@@ -8,48 +8,14 @@
 # (bounded) and compares files.
 set -u
 
-builddir=${top_builddir:-.}
-tlbisod=$builddir/daemon/tlbisod
-tlbisoctl=$builddir/cli/tlbisoctl
-wrap=${TLBISO_WRAP:-}
-
-if ! command -v jq >/dev/null || ! command -v python3 >/dev/null; then
-	echo "1..0 # SKIP jq or python3 not installed"
-	exit 0
-fi
-if [ ! -x "$tlbisod" ] || [ ! -x "$tlbisoctl" ]; then
-	echo "1..0 # SKIP tlbisod or tlbisoctl not built"
-	exit 0
-fi
-
-tmp=$(mktemp -d /tmp/tlbisod-hk.XXXXXX)
-chmod 755 "$tmp"
-sys=$tmp/sysroot run=$tmp/run state=$tmp/state conf=$tmp/tlbiso.conf
-journal=$run/restore.journal
-dpid=
-n=0
-
-cleanup() {
-	[ -n "$dpid" ] && kill -9 "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	shift
-	for l in "$@"; do echo "# $l"; done
-}
-check() {
-	local desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc" "failed: $*"; fi
-}
-
 # shellcheck source=tests/daemon/lib.sh
 . "${top_srcdir:-.}/tests/daemon/lib.sh"
+need_tools jq python3
+need_daemon
+tl_tmpdir tlbisod-hk
+journal=$run/restore.journal
+cleanup_signal=9
+wait_s=10
 
 put() { mkdir -p "$(dirname "$sys/$1")"; printf '%b' "$2" >"$sys/$1"; }
 # The 4-CPU sysroot of the daemon tests, plus the files housekeeping writes.
@@ -80,22 +46,6 @@ ${1:-}
 EOF
 }
 
-start_daemon() {
-	$wrap "$tlbisod" --foreground --config "$conf" --sysroot "$sys" --runtime-dir "$run" \
-		--state-dir "$state" 2>>"$tmp/daemon.log" &
-	dpid=$!
-}
-status() { "$tlbisoctl" status --json --runtime-dir "$run" 2>/dev/null; }
-# wait_for FILTER: poll status until FILTER is true (bounded: 100 polls of 0.1 s).
-wait_for() {
-	local i
-	for i in $(seq 100); do
-		[ "$(status | jq -r "$1" 2>/dev/null)" = true ] && return 0
-		kill -0 "$dpid" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
 # wait_file FILE CONTENT: poll until FILE holds CONTENT (bounded like wait_for).
 wait_file() {
 	local i
@@ -104,13 +54,6 @@ wait_file() {
 		sleep 0.1
 	done
 	return 1
-}
-stop_daemon() {
-	kill -TERM "$dpid"
-	wait "$dpid"
-	local rc=$?
-	dpid=
-	return $rc
 }
 same_as_orig() { diff -r "$tmp/orig" "$sys" >/dev/null; }
 
@@ -122,7 +65,7 @@ cp -a "$sys" "$tmp/orig"
 
 echo "1..16"
 
-start_daemon
+start_daemon --sysroot "$sys"
 check "the daemon starts and applies" wait_for '.housekeeping.applied == true'
 check "an IRQ's affinity is moved to the housekeeping CPUs" \
 	test "$(cat "$sys/proc/irq/24/smp_affinity_list")" != "0-3"
@@ -170,13 +113,13 @@ else
 fi
 
 # kill -9 while applied, then a restart: the leftover journal is replayed first.
-start_daemon
+start_daemon --sysroot "$sys"
 wait_for '.housekeeping.applied == true'
 kill -9 "$dpid"
 wait "$dpid" 2>/dev/null
 dpid=
 check "kill -9 leaves the journal behind" test -s "$journal"
-start_daemon
+start_daemon --sysroot "$sys"
 check "the restart applies again" wait_for '.housekeeping.applied == true'
 if grep -q "replayed a journal left by a crash" "$tmp/daemon.log"; then
 	ok "the restart replayed the leftover journal first (logged)"

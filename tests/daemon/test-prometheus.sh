@@ -4,32 +4,16 @@
 # the real tlbisod produced passes promtool check metrics. Speaks TAP.
 set -u
 
-builddir=${top_builddir:-.}
-srcdir=${top_srcdir:-.}
-tlbisod=$builddir/daemon/tlbisod
-rules=$srcdir/packaging/prometheus
-
-if ! command -v promtool >/dev/null; then
-	echo "1..0 # SKIP promtool not installed (Debian package prometheus)"
-	exit 0
-fi
-if ! command -v jq >/dev/null; then
-	echo "1..0 # SKIP jq not installed"
-	exit 0
-fi
-
-tmp=$(mktemp -d /tmp/tlbiso-prom.XXXXXX)
-sys=$tmp/sysroot
-dpid=
-cleanup() {
-	[ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
 # shellcheck source=tests/daemon/lib.sh
-. "$srcdir/tests/daemon/lib.sh"
-n=0
-# check DESCRIPTION COMMAND...: one TAP point; the command's output is shown on failure.
+. "${top_srcdir:-.}/tests/daemon/lib.sh"
+rules=${top_srcdir:-.}/packaging/prometheus
+
+command -v promtool >/dev/null || skip_all "promtool not installed (Debian package prometheus)"
+need_tools jq
+
+tl_tmpdir tlbiso-prom
+# check DESCRIPTION COMMAND...: as lib.sh's, with the command's output shown on
+# failure (promtool says why it refused).
 check() {
 	local desc=$1 out
 	shift
@@ -49,13 +33,7 @@ check "promtool test rules passes tlbiso-rules.test.yml" \
 
 # A real textfile: tlbisod on the sysroot, with an alert active.
 make_sysroot
-cat >"$tmp/tlbiso.conf" <<EOT
-monitor = { interval_ms = 100; };
-alerts = { prometheus_textfile = "$tmp/tlbiso.prom"; };
-EOT
-"$tlbisod" --config "$tmp/tlbiso.conf" --sysroot "$sys" --runtime-dir "$tmp/run" \
-	--state-dir "$tmp/state" >"$tmp/daemon.log" 2>&1 &
-dpid=$!
+start_textfile_daemon "$tmp/tlbiso.prom"
 # the first sample is the baseline: change the counters only after it
 for i in $(seq 300); do
 	[ -e "$tmp/tlbiso.prom" ] && break
@@ -76,9 +54,7 @@ check "the textfile has no timestamps" \
 	bash -c "! grep -qE '^[a-z_]+(\\{[^}]*\\})? [0-9.e+-]+ [0-9]+\$' '$tmp/snapshot.prom'"
 check "tlbiso_deferral_expected and tlbiso_build_info are present" \
 	grep -q '^tlbiso_deferral_expected 0$' "$tmp/snapshot.prom"
-kill -TERM "$dpid"
-wait "$dpid"
-dpid=
+stop_daemon
 # after the daemon stopped: a write in progress would show its temporary file
 check "no temporary file is left beside the textfile" \
 	bash -c "[ -z \"\$(ls -A '$tmp' | grep '^\\.tlbiso\\.prom')\" ]"

@@ -4,28 +4,10 @@
 # is a rename of a new file). Speaks TAP.
 set -u
 
-builddir=${top_builddir:-.}
-srcdir=${top_srcdir:-.}
-tlbisod=$builddir/daemon/tlbisod
-
-tmp=$(mktemp -d /tmp/tlbiso-textfile.XXXXXX)
-sys=$tmp/sysroot prom=$tmp/tlbiso.prom
-dpid=
-cleanup() {
-	[ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
 # shellcheck source=tests/daemon/lib.sh
-. "$srcdir/tests/daemon/lib.sh"
-n=0
-# ok DESCRIPTION COMMAND...: one TAP point.
-ok() {
-	local desc=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; fi
-}
+. "${top_srcdir:-.}/tests/daemon/lib.sh"
+tl_tmpdir tlbiso-textfile
+prom=$tmp/tlbiso.prom
 # until_true COMMAND...: poll for up to 30 s.
 until_true() {
 	for _ in $(seq 300); do
@@ -38,8 +20,7 @@ until_true() {
 inode() { stat -c '%i %y' "$prom" 2>/dev/null; }
 # samples: the daemon's sample count (its status has one "samples" key)
 samples() {
-	"$builddir/cli/tlbisoctl" status --json --runtime-dir "$tmp/run" 2>/dev/null |
-		sed -n 's/^ *"samples": *\([0-9]*\).*/\1/p'
+	status 2>/dev/null | sed -n 's/^ *"samples": *\([0-9]*\).*/\1/p'
 }
 samples_at_least() {
 	local s
@@ -49,21 +30,15 @@ samples_at_least() {
 
 echo "1..4"
 make_sysroot
-cat >"$tmp/tlbiso.conf" <<EOT
-monitor = { interval_ms = 100; };
-alerts = { prometheus_textfile = "$prom"; };
-EOT
-"$tlbisod" --config "$tmp/tlbiso.conf" --sysroot "$sys" --runtime-dir "$tmp/run" \
-	--state-dir "$tmp/state" >"$tmp/daemon.log" 2>&1 &
-dpid=$!
-ok "the textfile is written" until_true test -s "$prom"
+start_textfile_daemon "$prom"
+check "the textfile is written" until_true test -s "$prom"
 # a few samples with the same counters: the content, hence the file, stays
 until_true samples_at_least 3
 before=$(inode) s0=$(samples)
 until_true samples_at_least $((${s0:-0} + 5))
-ok "an unchanged textfile is not rewritten (5 samples later)" test -n "$before" -a "$(inode)" = "$before"
+check "an unchanged textfile is not rewritten (5 samples later)" test -n "$before" -a "$(inode)" = "$before"
 TLB[3]=$((TLB[3] + 7)) CAL[3]=$((CAL[3] + 7))
 write_interrupts
-ok "a change is written" until_true grep -qx 'tlbiso_interrupts_total{cpu="3",source="TLB"} 7' "$prom"
+check "a change is written" until_true grep -qx 'tlbiso_interrupts_total{cpu="3",source="TLB"} 7' "$prom"
 rm -f "$prom"
-ok "a removed textfile is written again" until_true test -s "$prom"
+check "a removed textfile is written again" until_true test -s "$prom"

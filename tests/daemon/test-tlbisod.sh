@@ -9,61 +9,27 @@
 # polls status (bounded) and compares sample counters ("within two samples").
 set -u
 
-builddir=${top_builddir:-.}
-tlbisod=$builddir/daemon/tlbisod
-tlbisoctl=$builddir/cli/tlbisoctl
-# make check-valgrind sets TLBISO_WRAP: the daemon then runs under memcheck,
-# and its exit status at SIGTERM says whether memcheck found an error.
-wrap=${TLBISO_WRAP:-}
-
-if ! command -v jq >/dev/null; then
-	echo "1..0 # SKIP jq not installed"
-	exit 0
-fi
-if [ ! -x "$tlbisod" ] || [ ! -x "$tlbisoctl" ]; then
-	echo "1..0 # SKIP tlbisod or tlbisoctl not built"
-	exit 0
-fi
-
-tmp=$(mktemp -d /tmp/tlbisod-test.XXXXXX)
-chmod 755 "$tmp"
-sys=$tmp/sysroot run=$tmp/run state=$tmp/state conf=$tmp/tlbiso.conf prom=$tmp/prom/tlbiso.prom
-dpid=
-n=0
-failed=0
-
-cleanup() {
-	[ -n "${gen:-}" ] && kill "$gen" 2>/dev/null && wait "$gen" 2>/dev/null
-	[ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=1
-	echo "not ok $n - $1"
-	shift
-	for l in "$@"; do echo "# $l"; done
-}
-# jqtrue FILTER: is FILTER true of stdin (quietly)?
-jqtrue() { jq -e "$@" >/dev/null; }
-# check DESCRIPTION COMMAND...: one TAP point from a command's status.
-check() {
-	local desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc" "failed: $*"; fi
-}
-
 # shellcheck source=tests/daemon/lib.sh
 . "${top_srcdir:-.}/tests/daemon/lib.sh"
+need_tools jq
+need_daemon
+tl_tmpdir tlbisod-test
+prom=$tmp/prom/tlbiso.prom
+# polls are generous because CI machines are small and often loaded; nothing
+# here is a timing
+wait_s=30
+gen=
+# the counter generator goes first
+cleanup_more() { [ -n "$gen" ] && kill "$gen" 2>/dev/null && wait "$gen" 2>/dev/null; }
+
+# jqtrue FILTER: is FILTER true of stdin (quietly)?
+jqtrue() { jq -e "$@" >/dev/null; }
 mkdir -p "$tmp/prom"
 make_sysroot
 
 # gen_start 'BASH STATEMENTS': a generator that applies them to the counters
 # and rewrites the file every 50 ms, like a workload that keeps going.
 # gen_stop stops it and takes over its counters.
-gen=
 gen_start() {
 	(
 		trap 'declare -p LOC RES CAL TLB IWI IRQ24 >"$tmp/counters"; exit 0' TERM
@@ -110,40 +76,9 @@ EOF
 chmod 755 "$tmp/hook"
 write_conf 250
 
-status() { "$tlbisoctl" status --json --runtime-dir "$run"; }
-# jqs FILTER: one value from the current status ("" when the daemon does not answer).
-jqs() {
-	if [ "$1" = -c ]; then
-		status 2>/dev/null | jq -c "$2" 2>/dev/null
-	else
-		status 2>/dev/null | jq -r "$1" 2>/dev/null
-	fi
-}
-# wait_for FILTER: poll until FILTER gives "true" (bounded: 300 polls of 0.1 s,
-# generous because CI machines are small and often loaded; nothing here is a timing).
-# Gives up at once when the daemon died (its log is shown at the end).
-wait_for() {
-	local i
-	for i in $(seq 300); do
-		[ "$(jqs "$1")" = true ] && return 0
-		if [ -n "$dpid" ] && ! kill -0 "$dpid" 2>/dev/null; then
-			failed=1
-			return 1
-		fi
-		sleep 0.1
-	done
-	return 1
-}
 samples() { jqs .samples; }
 # wait_for_prom LINE: poll until the textfile has exactly this line.
-wait_for_prom() {
-	local i
-	for i in $(seq 300); do
-		grep -qxF "$1" "$prom" && return 0
-		sleep 0.1
-	done
-	return 1
-}
+wait_for_prom() { wait_for_line "$prom" "$1"; }
 
 
 
@@ -170,9 +105,7 @@ check "tlbisoctl status without a daemon exits 3" [ $rc -eq 3 ]
 check "... and says the daemon is not running" grep -q "tlbisod is not running" "$tmp/err"
 
 # --- start
-$wrap "$tlbisod" --foreground --config "$conf" --sysroot "$sys" --runtime-dir "$run" \
-	--state-dir "$state" >"$tmp/daemon.log" 2>&1 &
-dpid=$!
+start_daemon --sysroot "$sys"
 wait_for '.samples >= 1'
 check "the daemon answers status with the tlbiso.status/1 schema" \
 	[ "$(jqs .schema)" = tlbiso.status/1 ]
@@ -329,10 +262,8 @@ check "a hook that hangs is killed after hook_timeout_ms and reaped" [ $killed =
 check "... while the daemon kept serving" [ "$(jqs .schema)" = tlbiso.status/1 ]
 
 # --- SIGTERM: a clean stop
-kill -TERM "$dpid"
-wait "$dpid"
+stop_daemon
 rc=$?
-dpid=
 check "SIGTERM stops the daemon with exit 0 and removes the socket" [ $rc -eq 0 -a ! -e "$run/tlbiso.sock" ]
 
 # --- systemd notifications: READY after the first sample, RELOADING, WATCHDOG, STOPPING
@@ -350,15 +281,11 @@ with open(sys.argv[2], "w", buffering=1) as out:
 EOF
 	lpid=$!
 	for i in $(seq 50); do [ -S "$tmp/notify.sock" ] && break; sleep 0.1; done
-	NOTIFY_SOCKET=$tmp/notify.sock WATCHDOG_USEC=10000000 $wrap "$tlbisod" --config "$conf" \
-		--sysroot "$sys" --runtime-dir "$run" --state-dir "$state" >>"$tmp/daemon.log" 2>&1 &
-	dpid=$!
+	NOTIFY_SOCKET=$tmp/notify.sock WATCHDOG_USEC=10000000 start_daemon --sysroot "$sys"
 	wait_for '.samples >= 3'
 	kill -HUP "$dpid"
 	wait_for '.samples >= 6'
-	kill -TERM "$dpid"
-	wait "$dpid"
-	dpid=
+	stop_daemon
 	wait "$lpid"
 	check "sd_notify: READY=1 with a STATUS line naming the state and the isolated CPUs" \
 		grep -q '^READY=1|STATUS=ok; isolated 2-3; 0 alerts active; last sample' "$tmp/notify.log"
@@ -377,9 +304,7 @@ printf 'CONFIG_NO_HZ_FULL=y\nCONFIG_PAGE_TABLE_ISOLATION=y\nCONFIG_COALESCE_TLBI
 	>"$sys/boot/config-6.1.0-test"
 printf 'processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu pti\n\n' >"$sys/proc/cpuinfo"
 rm -rf "$state"
-$wrap "$tlbisod" --config "$conf" --sysroot "$sys" --runtime-dir "$run" --state-dir "$state" \
-	>>"$tmp/daemon.log" 2>&1 &
-dpid=$!
+start_daemon --sysroot "$sys"
 wait_for '.samples >= 1'
 check "COALESCE_TLBI + PTI + nohz_full: deferral expected, state file says so" \
 	[ "$(jqs '.deferral.mechanism')/$(jq -r .last.deferral_expected "$state/state")" = coalesce_tlbi/true ]
@@ -390,36 +315,26 @@ gen_stop
 check "kernel flushes despite deferral raise deferral_regressed (critical, CAL, CPUs 2-3)" \
 	[ "$(jq -c '[.state, (.alerts[0] | .type, .severity, .source, .cpus)]' <<<"$st")" = \
 		'["regressed","deferral_regressed","critical","CAL",[2,3]]' ]
-kill -TERM "$dpid"
-wait "$dpid"
-dpid=
+stop_daemon
 # the next boot lost PTI: the state file remembers that deferral was in force
 printf 'processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu\n\n' >"$sys/proc/cpuinfo"
 echo "11111111-0b0a-0908-0706-050403020100" >"$sys/proc/sys/kernel/random/boot_id"
-$wrap "$tlbisod" --config "$conf" --sysroot "$sys" --runtime-dir "$run" --state-dir "$state" \
-	>>"$tmp/daemon.log" 2>&1 &
-dpid=$!
+start_daemon --sysroot "$sys"
 wait_for '.samples >= 1'
 check "a boot that lost PTI raises deferral_regressed from the state file" \
 	[ "$(jqs -c '[.deferral.expected, (.alerts[] | select(.type == "deferral_regressed") | .source)]')" = \
 		'[false,"state"]' ]
-kill -TERM "$dpid"
-wait "$dpid"
-dpid=
+stop_daemon
 rm -f "$sys/proc/cpuinfo" "$sys/boot/config-6.1.0-test"
 
 # --- the state file says the previous boot had deferral: deferral_regressed at start
 echo '{"schema":"tlbiso.state/1","last":{"release":"6.1.0-coalesce","boot_id":"x","deferral_expected":true,"mechanism":"coalesce_tlbi"}}' \
 	>"$state/state"
-$wrap "$tlbisod" --config "$conf" --sysroot "$sys" --runtime-dir "$run" --state-dir "$state" \
-	>>"$tmp/daemon.log" 2>&1 &
-dpid=$!
+start_daemon --sysroot "$sys"
 wait_for '.samples >= 1'
 check "a lost deferral (state file) raises deferral_regressed on CPUs 2-3, state regressed" \
 	[ "$(jqs '.state + " " + ([.alerts[] | select(.type == "deferral_regressed") | .source + ":" + (.cpus | map(tostring) | join("-"))] | join(","))')" = "regressed state:2-3" ]
-kill -TERM "$dpid"
-wait "$dpid"
-dpid=
+stop_daemon
 
 # --- a state dir that cannot be written: degraded mode, said in status
 "$tlbisod" --config "$conf" --sysroot "$sys" --runtime-dir "$run" --state-dir "$conf/sub" \
@@ -428,13 +343,7 @@ dpid=$!
 wait_for '.samples >= 1'
 check "an unwritable state dir gives degraded mode, explained in notes" \
 	[ "$(jqs '.state + " " + (.notes | map(select(contains("state file not writable"))) | length | tostring)')" = "degraded 1" ]
-kill -TERM "$dpid"
-wait "$dpid"
-dpid=
+stop_daemon
 
-echo "1..$n"
-if [ $failed -ne 0 ]; then
-	echo "# daemon log:"
-	sed 's/^/# /' "$tmp/daemon.log"
-fi
+show_log_on_failure
 exit 0

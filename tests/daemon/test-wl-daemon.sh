@@ -10,47 +10,22 @@ set -u
 # under make -j: one would measure the other. flock waits for the previous.
 exec 9>"${top_builddir:-.}/tests/cpu1.lock" && flock -w 300 9
 
-builddir=${top_builddir:-.}
-tlbisod=$builddir/daemon/tlbisod
-tlbisoctl=$builddir/cli/tlbisoctl
+# shellcheck source=tests/daemon/lib.sh
+. "${top_srcdir:-.}/tests/daemon/lib.sh"
 pinme=$builddir/tests/pin/tlbiso-pinme
-wrap=${TLBISO_WRAP:-}
+wait_s=15
 
-skip() { echo "1..0 # SKIP $*"; exit 0; }
-[ "$(id -u)" -eq 0 ] || skip "needs root: the daemon moves other processes"
-command -v jq >/dev/null || skip "jq not installed"
-[ -x "$tlbisod" ] && [ -x "$tlbisoctl" ] && [ -x "$pinme" ] || skip "tlbisod, tlbisoctl or tlbiso-pinme not built"
-taskset -c 0 true 2>/dev/null && taskset -c 1 true 2>/dev/null || skip "needs CPUs 0 and 1"
+[ "$(id -u)" -eq 0 ] || skip_all "needs root: the daemon moves other processes"
+need_tools jq
+need_daemon
+[ -x "$pinme" ] || skip_all "tlbiso-pinme not built"
+taskset -c 0 true 2>/dev/null && taskset -c 1 true 2>/dev/null || skip_all "needs CPUs 0 and 1"
 
-tmp=$(mktemp -d /tmp/tlbisod-wl.XXXXXX)
-chmod 755 "$tmp"
-run=$tmp/run state=$tmp/state conf=$tmp/tlbiso.conf
-dpid= pid= spin=
-n=0
-cleanup() {
+tl_tmpdir tlbisod-wl
+pid= spin=
+# the test's own processes go first
+cleanup_more() {
 	for p in $pid $spin; do kill "$p" 2>/dev/null; done
-	[ -n "$dpid" ] && kill -TERM "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	shift
-	for l in "$@"; do echo "# $l"; done
-}
-status() { "$tlbisoctl" status --json --runtime-dir "$run" 2>/dev/null; }
-# wait_for FILTER: poll status until FILTER is true (bounded: 150 polls of 0.1 s).
-wait_for() {
-	local i
-	for i in $(seq 150); do
-		[ "$(status | jq -r "$1" 2>/dev/null)" = true ] && return 0
-		kill -0 "$dpid" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
 }
 allowed() { sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null; }
 
@@ -68,9 +43,7 @@ workloads = (
 );
 EOF
 
-$wrap "$tlbisod" --foreground --config "$conf" --runtime-dir "$run" --state-dir "$state" \
-	2>"$tmp/daemon.log" &
-dpid=$!
+start_daemon
 if ! wait_for '.workloads != null'; then
 	echo "1..0 # SKIP the daemon did not start: $(tail -3 "$tmp/daemon.log" | tr '\n' ' ')"
 	exit 0
@@ -151,10 +124,8 @@ wait "$pid" 2>/dev/null
 pid=
 
 # A clean stop (under make check-valgrind: memcheck found nothing).
-kill -TERM "$dpid"
-wait "$dpid"
+stop_daemon
 rc=$?
-dpid=
 if [ "$rc" -eq 0 ]; then
 	ok "SIGTERM stops the daemon cleanly"
 else
