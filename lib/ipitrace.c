@@ -333,15 +333,55 @@ static int itr_setup_instance(struct ipitrace *t, const struct ipitrace_opts *o,
 	return 0;
 }
 
-/* Parse only the event systems we use: loading every format is slow and needless. */
+/* The events whose records ipitrace decodes (itr_find_events); a kernel may lack some. */
+static const char *const itr_formats[][2] = {
+	{"ipi", "ipi_send_cpu"},
+	{"ipi", "ipi_send_cpumask"},
+	{"csd", "csd_queue_cpu"},
+	{"irq_vectors", "call_function_entry"},
+	{"irq_vectors", "call_function_single_entry"},
+	{"irq_vectors", "call_function_exit"},
+	{"irq_vectors", "call_function_single_exit"},
+	{"irq_vectors", "reschedule_entry"},
+	{"irq_vectors", "irq_work_entry"},
+	{"tlb", "tlb_flush"},
+};
+
+/* Parse one event's format into the tep; an event this kernel lacks is skipped. */
+static void itr_parse_format(struct tep_handle *tep, const char *sys, const char *event)
+{
+	int size = 0;
+	char *buf = tracefs_event_file_read(NULL, sys, event, "format", &size);
+
+	if (buf && size > 0)
+		tep_parse_event(tep, buf, (unsigned long)size, sys);
+	free(buf);
+}
+
+/*
+ * A tep with the sub-buffer header and only the formats above. Not
+ * tracefs_local_events_system(): it also loads kallsyms, saved_cmdlines and
+ * printk_formats into the tep, megabytes that ipitrace never uses (it has its
+ * own kallsyms) and, growing a buffer one read at a time, seconds of copying
+ * under some allocators.
+ */
 static int itr_load_tep(struct ipitrace *t, struct tl_err *e)
 {
-	const char *systems[] = {"ipi", "csd", "irq_vectors", "tlb", NULL};
-	int lsize;
+	int lsize = 0, hsize = 0;
+	char *header;
 
-	t->tep = tracefs_local_events_system(NULL, systems);
+	t->tep = tep_alloc();
 	if (!t->tep)
-		return tl_err_sys(e, errno ? errno : EIO, "cannot read the event formats");
+		return tl_err_sys(e, ENOMEM, "ipitrace");
+	header = tracefs_instance_file_read(NULL, "events/header_page", &hsize);
+	if (!header || hsize <= 0) {
+		free(header);
+		return tl_err_sys(e, errno ? errno : EIO, "cannot read events/header_page");
+	}
+	tep_parse_header_page(t->tep, header, (unsigned long)hsize, sizeof(long));
+	free(header);
+	for (size_t i = 0; i < sizeof(itr_formats) / sizeof(itr_formats[0]); i++)
+		itr_parse_format(t->tep, itr_formats[i][0], itr_formats[i][1]);
 	lsize = tep_get_long_size(t->tep);
 	t->kbuf = kbuffer_alloc(lsize == 4 ? KBUFFER_LSIZE_4 : KBUFFER_LSIZE_8,
 				KBUFFER_ENDIAN_SAME_AS_HOST);
