@@ -20,6 +20,7 @@
 #include "ipitrace.h"
 #include "isolset.h"
 #include "monitor.h"
+#include "path.h"
 #include "selfpin.h"
 #include "term.h"
 #include "topview.h"
@@ -202,12 +203,12 @@ static int top_draw(struct top_state *st)
 		term_size(&st->term, &cols, &lines);
 		topview_render_screen(&st->view, cols, lines, getenv("NO_COLOR") == NULL,
 				      &st->frame);
-		return term_write(STDOUT_FILENO, st->frame.data, st->frame.len);
+		return tl_write_all(STDOUT_FILENO, st->frame.data, st->frame.len);
 	}
 	localtime_r(&now, &tm);
 	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	topview_render_line(&st->view, clock, &st->frame);
-	return term_write(STDOUT_FILENO, st->frame.data, st->frame.len);
+	return tl_write_all(STDOUT_FILENO, st->frame.data, st->frame.len);
 }
 
 /* One interval: sample, ask the daemon, name senders, draw. */
@@ -259,7 +260,7 @@ static bool top_signal(struct top_state *st, int sfd)
 	while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
 		if (si.ssi_signo == SIGWINCH) {
 			if (st->tty)
-				term_write(STDOUT_FILENO, "\033[2J", 4);
+				tl_write_all(STDOUT_FILENO, "\033[2J", 4);
 			top_draw(st);
 		} else {
 			stop = true;

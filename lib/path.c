@@ -336,3 +336,18 @@ void tl_path_join(const struct tl_path *p, const char *path, char *out, size_t o
 	else
 		snprintf(out, outsz, "%s/%s", p->root, path_rel(path));
 }
+
+int tl_write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}

@@ -32,6 +32,12 @@ struct tl_path {
 int tl_path_init(struct tl_path *p, const char *sysroot, struct tl_err *e);
 void tl_path_fini(struct tl_path *p);
 
+/*
+ * Write all of buf to fd, retrying short writes and EINTR: a short write
+ * would tear a record or a frame. 0 or a negative errno.
+ */
+int tl_write_all(int fd, const char *buf, size_t len);
+
 /* Open path under the root; returns an fd or a negative errno. */
 int tl_path_open(const struct tl_path *p, const char *path, int flags);
 bool tl_path_exists(const struct tl_path *p, const char *path);

@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include "cpuset.h"
+#include "path.h"
 #include "rjournal.h"
 
 static const char *const op_names[] = {
@@ -50,22 +51,6 @@ static int fsync_dir(const char *dir)
 	return r;
 }
 
-/* Write all of buf: a short write would tear a record we then believe complete. */
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* One line "<crc> <json>\n", written in one go and fsynced before we return. */
 static int rj_write_line(struct rj_writer *w, json_object *o, struct tl_err *e)
 {
@@ -77,7 +62,7 @@ static int rj_write_line(struct rj_writer *w, json_object *o, struct tl_err *e)
 	if (!line)
 		return tl_err_set(e, ENOMEM, "journal: out of memory");
 	snprintf(line, jl + 16, "%08lx %s\n", crc32(0L, (const Bytef *)js, (uInt)jl), js);
-	r = write_all(w->fd, line, strlen(line));
+	r = tl_write_all(w->fd, line, strlen(line));
 	free(line);
 	if (r == 0 && fsync(w->fd) < 0)
 		r = -errno;
@@ -96,7 +81,7 @@ static int rj_terminate_torn(int fd)
 		return 0;
 	if (pread(fd, &c, 1, end - 1) != 1)
 		return -errno;
-	return c == '\n' ? 0 : write_all(fd, "\n", 1);
+	return c == '\n' ? 0 : tl_write_all(fd, "\n", 1);
 }
 
 /* The header: schema and boot id, so a journal from another boot is never replayed. */

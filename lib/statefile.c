@@ -12,23 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "path.h"
 #include "statefile.h"
-
-/* Write all of data, retrying short writes. */
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 int tl_write_atomic(const char *path, const char *data, size_t len, int mode, struct tl_err *e)
 {
@@ -42,7 +27,7 @@ int tl_write_atomic(const char *path, const char *data, size_t len, int mode, st
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return tl_err_sys(e, errno, "%s: cannot create a temporary file", path);
-	r = write_all(fd, data, len);
+	r = tl_write_all(fd, data, len);
 	if (r == 0 && fchmod(fd, (mode_t)mode) < 0)
 		r = -errno;
 	if (r == 0 && fsync(fd) < 0)

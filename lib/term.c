@@ -7,22 +7,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "path.h"
 #include "term.h"
-
-int term_write(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 int term_enter(struct term *t, int in, int out)
 {
@@ -42,7 +28,7 @@ int term_enter(struct term *t, int in, int out)
 	t->in = in;
 	t->out = out;
 	t->active = true;
-	return term_write(out, enter, sizeof(enter) - 1);
+	return tl_write_all(out, enter, sizeof(enter) - 1);
 }
 
 void term_leave(struct term *t)
@@ -51,7 +37,7 @@ void term_leave(struct term *t)
 
 	if (!t->active)
 		return;
-	term_write(t->out, leave, sizeof(leave) - 1);
+	tl_write_all(t->out, leave, sizeof(leave) - 1);
 	tcsetattr(t->in, TCSAFLUSH, &t->saved);
 	t->active = false;
 }

@@ -24,7 +24,4 @@ void term_leave(struct term *t);
 /* Columns and lines of the terminal (80x24 when unknown). */
 void term_size(const struct term *t, int *cols, int *lines);
 
-/* Write all of buf (retrying short writes). */
-int term_write(int fd, const char *buf, size_t len);
-
 #endif
