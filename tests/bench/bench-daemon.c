@@ -165,7 +165,7 @@ static int bench_in_process(const char *root, const char *prom)
 	       "CPU\n",
 	       bench_changing(&d.isolated) * 1e3);
 	printf("  prometheus textfile (%zu bytes, atomic write):            %.3f ms CPU\n",
-	       d.prom.len, t_prom * 1e3);
+	       d.prom_size, t_prom * 1e3);
 	printf("  allocations in %d steady-state samples: %zu\n", ROUNDS,
 	       monitor_allocs(&d.mon) - allocs);
 	printf("  monitor baseline: %d rated rows x %d CPUs = %zu KiB; read buffer %zu KiB\n",
