@@ -13,7 +13,6 @@
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -35,6 +34,7 @@
 #include "ctlproto.h"
 #include "daemon-loop.h"
 #include "daemon-out.h"
+#include "grouplookup.h"
 
 #define LOOP_CLIENTS   16
 #define CLIENT_IDLE_MS 5000
@@ -135,12 +135,20 @@ static int setup_timer(struct loop *l, struct tl_err *e)
 	return ep_add(l, l->tfd, EPOLLIN, TAG_TIMER, 0);
 }
 
-/* Root and group tlbiso (when it exists) may connect: mode 0660. */
-static int socket_perms(const char *path, struct tl_err *e)
+/*
+ * Root and group tlbiso (when it exists) may connect: mode 0660. A lookup
+ * that fails (a directory service down) leaves the socket to root, which
+ * is safe, rather than keeping the daemon from starting.
+ */
+static int socket_perms(const struct loop *l, const char *path, struct tl_err *e)
 {
-	struct group *g = getgrnam("tlbiso");
+	struct tl_err ge = {0};
+	gid_t gid;
+	int r = tl_group_lookup("tlbiso", &gid, &ge);
 
-	if (g && chown(path, 0, g->gr_gid) < 0 && errno != EPERM)
+	if (r < 0)
+		tl_log(l->d->log, LOG_WARNING, "%s: root only: %s", path, ge.msg);
+	if (r > 0 && chown(path, 0, gid) < 0 && errno != EPERM)
 		return tl_err_sys(e, errno, "chown %s", path);
 	if (chmod(path, 0660) < 0)
 		return tl_err_sys(e, errno, "chmod %s", path);
@@ -164,7 +172,7 @@ static int setup_socket(struct loop *l, struct tl_err *e)
 	unlink(sa.sun_path);
 	if (bind(l->lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return tl_err_sys(e, errno, "bind %s", sa.sun_path);
-	if (socket_perms(sa.sun_path, e) < 0)
+	if (socket_perms(l, sa.sun_path, e) < 0)
 		return -e->code;
 	if (listen(l->lfd, 16) < 0)
 		return tl_err_sys(e, errno, "listen %s", sa.sun_path);
