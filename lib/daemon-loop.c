@@ -45,7 +45,7 @@ enum { TAG_SIGNAL, TAG_TIMER, TAG_LISTEN, TAG_HOOK, TAG_CLIENT, TAG_WORKLOAD, TA
 struct loop_client {
 	int fd; /* -1 when free */
 	uid_t uid;
-	char in[CTL_REQUEST_MAX];
+	char *in; /* CTL_REQUEST_MAX bytes while connected: idle slots hold no pages */
 	size_t in_len;
 	char *out; /* reply being sent, then the client is closed */
 	size_t out_len, out_off;
@@ -415,6 +415,7 @@ static void client_close(struct loop *l, struct loop_client *c)
 	epoll_ctl(l->ep, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	free(c->out);
+	free(c->in);
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
 }
@@ -498,7 +499,7 @@ static void client_request(struct loop *l, struct loop_client *c, const char *li
 static void client_read(struct loop *l, struct loop_client *c)
 {
 	char *nl;
-	ssize_t n = read(c->fd, c->in + c->in_len, sizeof(c->in) - 1 - c->in_len);
+	ssize_t n = read(c->fd, c->in + c->in_len, CTL_REQUEST_MAX - 1 - c->in_len);
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
@@ -509,7 +510,7 @@ static void client_read(struct loop *l, struct loop_client *c)
 	nl = memchr(c->in, '\n', c->in_len);
 	if (nl)
 		return client_request(l, c, c->in, (size_t)(nl - c->in));
-	if (c->in_len >= sizeof(c->in) - 1)
+	if (c->in_len >= CTL_REQUEST_MAX - 1)
 		client_reply(l, c, ctl_reply_error("request too long"));
 }
 
@@ -544,6 +545,11 @@ static void on_accept(struct loop *l)
 		if (i == LOOP_CLIENTS)
 			i = client_evict_oldest(l);
 		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crl) < 0) {
+			close(fd);
+			continue;
+		}
+		l->cl[i].in = malloc(CTL_REQUEST_MAX);
+		if (!l->cl[i].in) {
 			close(fd);
 			continue;
 		}
