@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The Prometheus textfile: the text passes through a small chunk, so it must
- * come out the same whatever the chunk size; it is rewritten only when it
- * changed (a new inode by rename), and a failed write leaves neither a
- * half file nor a temporary one.
+ * come out the same whatever the chunk size; it is rewritten only when what
+ * it shows changed (a new inode by rename), and a failed write leaves
+ * neither a half file nor a temporary one.
  */
 #include "config.h"
 
@@ -149,6 +149,15 @@ static void test_rewritten_only_when_changed(void **state)
 	assert_true(f->d.prom_hash != h);
 	s = slurp(f->path);
 	assert_non_null(strstr(s, "tlbiso_interrupts_total{cpu=\"3\",source=\"TLB\"} 777\n"));
+	free(s);
+	/* an alert rising changes no counter, but the file */
+	ino = inode_of(f->path);
+	f->d.alerts.slot[0].active = true;
+	f->d.alerts.slot[0].type = AL_TLB_SHOOTDOWN;
+	tlbisod_write_textfile(&f->d);
+	assert_true(inode_of(f->path) != ino);
+	s = slurp(f->path);
+	assert_non_null(strstr(s, "tlbiso_alert_active{type=\"tlb_shootdown\"} 1\n"));
 	free(s);
 	fixture_free(f);
 }
