@@ -45,13 +45,13 @@ void tl_atomic_abort(struct tl_atomic_file *f)
 	f->fd = -1;
 }
 
-int tl_atomic_commit(struct tl_atomic_file *f, int mode, struct tl_err *e)
+int tl_atomic_commit(struct tl_atomic_file *f, int mode, enum tl_atomic_sync sync, struct tl_err *e)
 {
 	int r = f->err;
 
 	if (r == 0 && fchmod(f->fd, (mode_t)mode) < 0)
 		r = -errno;
-	if (r == 0 && fsync(f->fd) < 0)
+	if (r == 0 && sync == TL_ATOMIC_DURABLE && fsync(f->fd) < 0)
 		r = -errno;
 	if (close(f->fd) < 0 && r == 0)
 		r = -errno;
@@ -72,5 +72,5 @@ int tl_write_atomic(const char *path, const char *data, size_t len, int mode, st
 	if (tl_atomic_open(&f, path, e) < 0)
 		return -e->code;
 	tl_atomic_write(&f, data, len);
-	return tl_atomic_commit(&f, mode, e);
+	return tl_atomic_commit(&f, mode, TL_ATOMIC_DURABLE, e);
 }

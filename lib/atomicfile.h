@@ -27,13 +27,20 @@ int tl_atomic_open(struct tl_atomic_file *f, const char *path, struct tl_err *e)
 /* Append; an error is kept for tl_atomic_commit, so callers may write on without checking. */
 void tl_atomic_write(struct tl_atomic_file *f, const void *data, size_t len);
 
-/* Set the mode, fsync and rename over the target; on any error the target is left as it was. */
-int tl_atomic_commit(struct tl_atomic_file *f, int mode, struct tl_err *e);
+/* How far a commit goes: readers never see half a file either way. */
+enum tl_atomic_sync {
+	TL_ATOMIC_NOSYNC,  /* a file rewritten every few seconds: no disk flush each time */
+	TL_ATOMIC_DURABLE, /* fsync before the rename: it survives a power loss */
+};
+
+/* Set the mode, sync as asked and rename over the target; on error the target is left as it was. */
+int tl_atomic_commit(struct tl_atomic_file *f, int mode, enum tl_atomic_sync sync,
+		     struct tl_err *e);
 
 /* Drop the temporary file; the target is untouched. */
 void tl_atomic_abort(struct tl_atomic_file *f);
 
-/* The whole of data, atomically (open, write, commit). */
+/* The whole of data, atomically and durably (open, write, commit with fsync). */
 int tl_write_atomic(const char *path, const char *data, size_t len, int mode, struct tl_err *e);
 
 #endif

@@ -443,7 +443,7 @@ static uint64_t prom_now_ns(void)
 
 /*
  * Rewrite only what changed: the file has SRC_COUNT lines per isolated CPU
- * and its write (fsync, rename) is most of an interval's work on a big
+ * and its write (render, write, rename) is most of an interval's work on a big
  * machine. It is still rewritten every PROM_REFRESH_S, so that its mtime
  * says tlbisod is alive (the staleness rule allows 300 s), and at once when
  * it has gone.
@@ -473,7 +473,12 @@ static int prom_write(struct tlbisod *d, struct tl_err *e)
 		return tl_err_set(e, -r, "rendering the textfile: %s", strerror(-r));
 	}
 	d->prom_size = s.total;
-	return tl_atomic_commit(&f, 0644, e);
+	/*
+	 * No fsync: the file is replaced again within a minute and rebuilt at
+	 * start, and a disk flush every interval is I/O (and its interrupts) on
+	 * the very nodes we keep quiet. The rename alone keeps readers whole.
+	 */
+	return tl_atomic_commit(&f, 0644, TL_ATOMIC_NOSYNC, e);
 }
 
 void tlbisod_write_textfile(struct tlbisod *d)

@@ -172,7 +172,7 @@ static int bench_in_process(const char *root, const char *prom)
 	       bench_changing(&d.isolated) * 1e3);
 	printf("  prometheus textfile, nothing changed (state fingerprint): %.3f ms CPU\n",
 	       t_prom * 1e3);
-	printf("  prometheus textfile, written (%zu bytes, atomic, fsync):   %.3f ms CPU\n",
+	printf("  prometheus textfile, written (%zu bytes, atomic rename):   %.3f ms CPU\n",
 	       d.prom_size, t_prom_write * 1e3);
 	printf("  allocations in %d steady-state samples: %zu\n", ROUNDS,
 	       monitor_allocs(&d.mon) - allocs);
