@@ -13,7 +13,6 @@
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -35,6 +34,7 @@
 #include "ctlproto.h"
 #include "daemon-loop.h"
 #include "daemon-out.h"
+#include "grouplookup.h"
 
 #define LOOP_CLIENTS   16
 #define CLIENT_IDLE_MS 5000
@@ -45,7 +45,7 @@ enum { TAG_SIGNAL, TAG_TIMER, TAG_LISTEN, TAG_HOOK, TAG_CLIENT, TAG_WORKLOAD, TA
 struct loop_client {
 	int fd; /* -1 when free */
 	uid_t uid;
-	char in[CTL_REQUEST_MAX];
+	char *in; /* CTL_REQUEST_MAX bytes while connected: idle slots hold no pages */
 	size_t in_len;
 	char *out; /* reply being sent, then the client is closed */
 	size_t out_len, out_off;
@@ -135,12 +135,20 @@ static int setup_timer(struct loop *l, struct tl_err *e)
 	return ep_add(l, l->tfd, EPOLLIN, TAG_TIMER, 0);
 }
 
-/* Root and group tlbiso (when it exists) may connect: mode 0660. */
-static int socket_perms(const char *path, struct tl_err *e)
+/*
+ * Root and group tlbiso (when it exists) may connect: mode 0660. A lookup
+ * that fails (a directory service down) leaves the socket to root, which
+ * is safe, rather than keeping the daemon from starting.
+ */
+static int socket_perms(const struct loop *l, const char *path, struct tl_err *e)
 {
-	struct group *g = getgrnam("tlbiso");
+	struct tl_err ge = {0};
+	gid_t gid;
+	int r = tl_group_lookup("tlbiso", &gid, &ge);
 
-	if (g && chown(path, 0, g->gr_gid) < 0 && errno != EPERM)
+	if (r < 0)
+		tl_log(l->d->log, LOG_WARNING, "%s: root only: %s", path, ge.msg);
+	if (r > 0 && chown(path, 0, gid) < 0 && errno != EPERM)
 		return tl_err_sys(e, errno, "chown %s", path);
 	if (chmod(path, 0660) < 0)
 		return tl_err_sys(e, errno, "chmod %s", path);
@@ -164,7 +172,7 @@ static int setup_socket(struct loop *l, struct tl_err *e)
 	unlink(sa.sun_path);
 	if (bind(l->lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return tl_err_sys(e, errno, "bind %s", sa.sun_path);
-	if (socket_perms(sa.sun_path, e) < 0)
+	if (socket_perms(l, sa.sun_path, e) < 0)
 		return -e->code;
 	if (listen(l->lfd, 16) < 0)
 		return tl_err_sys(e, errno, "listen %s", sa.sun_path);
@@ -407,6 +415,7 @@ static void client_close(struct loop *l, struct loop_client *c)
 	epoll_ctl(l->ep, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	free(c->out);
+	free(c->in);
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
 }
@@ -490,7 +499,7 @@ static void client_request(struct loop *l, struct loop_client *c, const char *li
 static void client_read(struct loop *l, struct loop_client *c)
 {
 	char *nl;
-	ssize_t n = read(c->fd, c->in + c->in_len, sizeof(c->in) - 1 - c->in_len);
+	ssize_t n = read(c->fd, c->in + c->in_len, CTL_REQUEST_MAX - 1 - c->in_len);
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
@@ -501,7 +510,7 @@ static void client_read(struct loop *l, struct loop_client *c)
 	nl = memchr(c->in, '\n', c->in_len);
 	if (nl)
 		return client_request(l, c, c->in, (size_t)(nl - c->in));
-	if (c->in_len >= sizeof(c->in) - 1)
+	if (c->in_len >= CTL_REQUEST_MAX - 1)
 		client_reply(l, c, ctl_reply_error("request too long"));
 }
 
@@ -536,6 +545,11 @@ static void on_accept(struct loop *l)
 		if (i == LOOP_CLIENTS)
 			i = client_evict_oldest(l);
 		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &crl) < 0) {
+			close(fd);
+			continue;
+		}
+		l->cl[i].in = malloc(CTL_REQUEST_MAX);
+		if (!l->cl[i].in) {
 			close(fd);
 			continue;
 		}

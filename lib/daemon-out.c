@@ -18,12 +18,15 @@
 #include <unistd.h>
 
 #include "alert-ids.h"
+#include "atomicfile.h"
 #include "check.h"
 #include "daemon-out.h"
 #include "statefile.h"
 
 /* Longest time an unchanged textfile is left alone, in seconds. */
 #define PROM_REFRESH_S 60
+/* The textfile passes through a chunk of this size (tests set d->prom_chunk smaller). */
+#define PROM_CHUNK (16 * 1024)
 
 /* Journal priority of an alert event: raising follows severity, clearing is news. */
 static int event_prio(const struct alert_event *ev)
@@ -220,27 +223,54 @@ void tlbisod_run_hook(struct tlbisod *d, const struct alert_event *ev, uint64_t 
 	d->hook_pidfd = (int)syscall(SYS_pidfd_open, d->hook_pid, 0);
 }
 
-/* Append formatted text to the textfile buffer. */
-static __attribute__((format(printf, 2, 3))) int prom_add(struct tl_buf *b, const char *fmt, ...)
+/*
+ * Where the textfile's text goes. It has SRC_COUNT lines per isolated CPU
+ * (300 KB at 1024 CPUs), so it is never held whole: it passes through a
+ * fixed chunk into the atomic file.
+ */
+struct prom_sink {
+	char *chunk;
+	size_t cap, len, total;
+	struct tl_atomic_file *out;
+};
+
+/* Pass on what the chunk holds. */
+static void prom_flush(struct prom_sink *s)
 {
+	tl_atomic_write(s->out, s->chunk, s->len);
+	s->total += s->len;
+	s->len = 0;
+}
+
+/* Append n bytes. */
+static int prom_put(struct prom_sink *s, const char *p, size_t n)
+{
+	while (n) {
+		size_t c = s->cap - s->len < n ? s->cap - s->len : n;
+
+		memcpy(s->chunk + s->len, p, c);
+		s->len += c;
+		p += c;
+		n -= c;
+		if (s->len == s->cap)
+			prom_flush(s);
+	}
+	return 0;
+}
+
+/* Append formatted text: the fixed lines, each far shorter than the line buffer. */
+static __attribute__((format(printf, 2, 3))) int prom_add(struct prom_sink *s, const char *fmt, ...)
+{
+	char line[1024];
 	va_list ap;
 	int n;
 
-	for (;;) {
-		size_t room = b->cap > b->len ? b->cap - b->len : 0;
-
-		va_start(ap, fmt);
-		n = vsnprintf(b->data ? b->data + b->len : NULL, room, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return -EINVAL;
-		if ((size_t)n < room) {
-			b->len += (size_t)n;
-			return 0;
-		}
-		if (tl_buf_reserve(b, b->len + (size_t)n + 4096) < 0)
-			return -ENOMEM;
-	}
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return -EOVERFLOW;
+	return prom_put(s, line, (size_t)n);
 }
 
 /* Decimal digits of v written backwards from end; returns where they start. */
@@ -252,19 +282,8 @@ static char *prom_utoa(char *end, unsigned long long v)
 	return end;
 }
 
-/* Append n bytes. */
-static int prom_put(struct tl_buf *b, const char *s, size_t n)
-{
-	if (tl_buf_reserve(b, b->len + n + 1) < 0)
-		return -ENOMEM;
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-	return 0;
-}
-
 /* One tlbiso_interrupts_total line; without printf, as there are SRC_COUNT per isolated CPU. */
-static int prom_series(struct tl_buf *b, int cpu, const char *src, unsigned long long v)
+static int prom_series(struct prom_sink *s, int cpu, const char *src, unsigned long long v)
 {
 	static const char pre[] = "tlbiso_interrupts_total{cpu=\"", mid[] = "\",source=\"";
 	char line[160], num[24], *p = line, *d;
@@ -287,82 +306,130 @@ static int prom_series(struct tl_buf *b, int cpu, const char *src, unsigned long
 	memcpy(p, d, (size_t)(num + sizeof(num) - d));
 	p += num + sizeof(num) - d;
 	*p++ = '\n';
-	return prom_put(b, line, (size_t)(p - line));
+	return prom_put(s, line, (size_t)(p - line));
 }
 
 /* tlbiso_interrupts_total: counted deltas per isolated CPU and source since start. */
-static void prom_interrupts(const struct tlbisod *d, struct tl_buf *b)
+static int prom_interrupts(const struct tlbisod *d, struct prom_sink *s)
 {
-	prom_add(b, "# HELP tlbiso_interrupts_total Interrupts counted on an isolated CPU since "
-		    "tlbisod started, by source.\n# TYPE tlbiso_interrupts_total counter\n");
-	for (int i = 0; d->mon_ready && i < d->mon.ncpus; i++)
-		for (int k = 0; k < SRC_COUNT; k++)
-			prom_series(b, d->mon.cpus[i].cpu, tl_source_name(k),
-				    (unsigned long long)d->mon.cpus[i].total[k]);
+	int r = prom_add(s, "# HELP tlbiso_interrupts_total Interrupts counted on an isolated "
+			    "CPU since tlbisod started, by source.\n"
+			    "# TYPE tlbiso_interrupts_total counter\n");
+
+	for (int i = 0; r == 0 && d->mon_ready && i < d->mon.ncpus; i++)
+		for (int k = 0; r == 0 && k < SRC_COUNT; k++)
+			r = prom_series(s, d->mon.cpus[i].cpu, tl_source_name(k),
+					(unsigned long long)d->mon.cpus[i].total[k]);
+	return r;
 }
 
 /* tlbiso_alert_active: one series per type, so that rules can use == 1 without absent(). */
-static void prom_alerts(const struct tlbisod *d, struct tl_buf *b)
+static int prom_alerts(const struct tlbisod *d, struct prom_sink *s)
 {
-	prom_add(b, "# HELP tlbiso_alert_active Whether an alert of this type is active.\n"
-		    "# TYPE tlbiso_alert_active gauge\n");
-	for (int t = 0; t < AL_TYPE_COUNT; t++) {
+	int r = prom_add(s, "# HELP tlbiso_alert_active Whether an alert of this type is active.\n"
+			    "# TYPE tlbiso_alert_active gauge\n");
+
+	for (int t = 0; r == 0 && t < AL_TYPE_COUNT; t++) {
 		int on = 0;
 
 		for (int i = 0; i < ALERT_SLOTS; i++)
 			on |= d->alerts.slot[i].active && (int)d->alerts.slot[i].type == t;
-		prom_add(b, "tlbiso_alert_active{type=\"%s\"} %d\n", alert_type_name(t), on);
+		r = prom_add(s, "tlbiso_alert_active{type=\"%s\"} %d\n", alert_type_name(t), on);
 	}
+	return r;
 }
 
 /* tlbiso_check_status: the checks run at start; absent when they could not run. */
-static void prom_checks(const struct tlbisod *d, struct tl_buf *b)
+static int prom_checks(const struct tlbisod *d, struct prom_sink *s)
 {
+	int r = 0;
+
 	if (!d->nchecks)
-		return;
-	prom_add(b, "# HELP tlbiso_check_status Result of each tlbisoctl check when tlbisod "
-		    "started: 0 pass, 1 warn, 2 fail, 3 skip.\n# TYPE tlbiso_check_status gauge\n");
-	for (int i = 0; i < d->nchecks; i++)
-		prom_add(b, "tlbiso_check_status{id=\"%s\"} %d\n", d->checks[i].id,
-			 d->checks[i].status);
+		return 0;
+	r = prom_add(s, "# HELP tlbiso_check_status Result of each tlbisoctl check when tlbisod "
+			"started: 0 pass, 1 warn, 2 fail, 3 skip.\n"
+			"# TYPE tlbiso_check_status gauge\n");
+	for (int i = 0; r == 0 && i < d->nchecks; i++)
+		r = prom_add(s, "tlbiso_check_status{id=\"%s\"} %d\n", d->checks[i].id,
+			     d->checks[i].status);
+	return r;
 }
 
-/* Render the whole textfile into d->prom (reused buffer). */
-static int prom_render(struct tlbisod *d)
+/*
+ * Render the whole textfile through the sink. It reads only what
+ * prom_state_hash() covers: keep the two in step.
+ */
+static int prom_render(const struct tlbisod *d, struct prom_sink *s)
 {
-	struct tl_buf *b = &d->prom;
+	int r = prom_interrupts(d, s);
 
-	b->len = 0;
-	if (tl_buf_reserve(b, 4096) < 0)
-		return -ENOMEM;
-	b->data[0] = '\0';
-	prom_interrupts(d, b);
-	prom_alerts(d, b);
-	prom_add(b,
-		 "# HELP tlbiso_deferral_expected Whether TLB-flush deferral should keep "
-		 "kernel-range flushes off the isolated CPUs.\n"
-		 "# TYPE tlbiso_deferral_expected gauge\ntlbiso_deferral_expected %d\n",
-		 d->deferral.expected ? 1 : 0);
-	prom_checks(d, b);
-	return prom_add(b,
+	if (r == 0)
+		r = prom_alerts(d, s);
+	if (r == 0)
+		r = prom_add(
+			s,
+			"# HELP tlbiso_deferral_expected Whether TLB-flush deferral should keep "
+			"kernel-range flushes off the isolated CPUs.\n"
+			"# TYPE tlbiso_deferral_expected gauge\ntlbiso_deferral_expected %d\n",
+			d->deferral.expected ? 1 : 0);
+	if (r == 0)
+		r = prom_checks(d, s);
+	if (r == 0)
+		r = prom_add(
+			s,
 			"# HELP tlbiso_build_info tlbiso version.\n"
 			"# TYPE tlbiso_build_info gauge\ntlbiso_build_info{version=\"%s\"} 1\n",
 			PACKAGE_VERSION);
+	prom_flush(s);
+	return r;
 }
 
-/* 64-bit hash of the rendered text, a word at a time (FNV-1a's prime, multiply per word). */
-static uint64_t prom_hash(const struct tl_buf *b)
+/* A sink over d's chunk buffer, writing to out. */
+static int prom_sink_init(struct tlbisod *d, struct prom_sink *s, struct tl_atomic_file *out)
 {
-	uint64_t h = 14695981039346656037ull, w;
-	size_t i;
+	size_t cap = d->prom_chunk ? d->prom_chunk : PROM_CHUNK;
 
-	for (i = 0; i + 8 <= b->len; i += 8) {
-		memcpy(&w, b->data + i, 8);
-		h = ((h ^ w) * 1099511628211ull) ^ (h >> 29);
+	if (tl_buf_reserve(&d->prom, cap) < 0)
+		return -ENOMEM;
+	*s = (struct prom_sink){.chunk = d->prom.data, .cap = cap, .out = out};
+	return 0;
+}
+
+/* Fold one value into a fingerprint (FNV-1a's prime, a word at a time). */
+static uint64_t prom_mix(uint64_t h, uint64_t v)
+{
+	return ((h ^ v) * 1099511628211ull) ^ (h >> 29);
+}
+
+/* Fold a string, a byte at a time. */
+static uint64_t prom_mix_str(uint64_t h, const char *s)
+{
+	while (*s)
+		h = prom_mix(h, (unsigned char)*s++);
+	return prom_mix(h, 0);
+}
+
+/*
+ * A fingerprint of everything prom_render() reads, so that an unchanged
+ * state costs a pass over the counters (56 bytes per isolated CPU), not
+ * the rendering of 300 KB of text to find it is the same.
+ */
+static uint64_t prom_state_hash(const struct tlbisod *d)
+{
+	uint64_t h = prom_mix(14695981039346656037ull, d->mon_ready ? (uint64_t)d->mon.ncpus : 0);
+
+	for (int i = 0; d->mon_ready && i < d->mon.ncpus; i++) {
+		h = prom_mix(h, (uint64_t)d->mon.cpus[i].cpu);
+		for (int k = 0; k < SRC_COUNT; k++)
+			h = prom_mix(h, d->mon.cpus[i].total[k]);
 	}
-	for (; i < b->len; i++)
-		h = (h ^ (unsigned char)b->data[i]) * 1099511628211ull;
-	return h ^ b->len;
+	for (int i = 0; i < ALERT_SLOTS; i++)
+		h = prom_mix(h,
+			     d->alerts.slot[i].active ? 1 + (uint64_t)d->alerts.slot[i].type : 0);
+	h = prom_mix(h, d->deferral.expected);
+	for (int i = 0; i < d->nchecks; i++)
+		h = prom_mix(prom_mix_str(h, d->checks[i].id), (uint64_t)d->checks[i].status);
+	return prom_mix(h, (uint64_t)d->nchecks);
 }
 
 /* Monotonic nanoseconds. */
@@ -376,7 +443,7 @@ static uint64_t prom_now_ns(void)
 
 /*
  * Rewrite only what changed: the file has SRC_COUNT lines per isolated CPU
- * and its write (fsync, rename) is most of an interval's work on a big
+ * and its write (render, write, rename) is most of an interval's work on a big
  * machine. It is still rewritten every PROM_REFRESH_S, so that its mtime
  * says tlbisod is alive (the staleness rule allows 300 s), and at once when
  * it has gone.
@@ -389,25 +456,45 @@ static bool prom_unchanged(struct tlbisod *d, uint64_t h, uint64_t now)
 	return access(d->conf.alerts.prometheus_textfile, F_OK) == 0;
 }
 
+/* Write the textfile: render it into a temporary file and rename it over the old one. */
+static int prom_write(struct tlbisod *d, struct tl_err *e)
+{
+	struct tl_atomic_file f;
+	struct prom_sink s;
+	int r;
+
+	if (tl_atomic_open(&f, d->conf.alerts.prometheus_textfile, e) < 0)
+		return -e->code;
+	r = prom_sink_init(d, &s, &f);
+	if (r == 0)
+		r = prom_render(d, &s);
+	if (r < 0) {
+		tl_atomic_abort(&f);
+		return tl_err_set(e, -r, "rendering the textfile: %s", strerror(-r));
+	}
+	d->prom_size = s.total;
+	/*
+	 * No fsync: the file is replaced again within a minute and rebuilt at
+	 * start, and a disk flush every interval is I/O (and its interrupts) on
+	 * the very nodes we keep quiet. The rename alone keeps readers whole.
+	 */
+	return tl_atomic_commit(&f, 0644, TL_ATOMIC_NOSYNC, e);
+}
+
 void tlbisod_write_textfile(struct tlbisod *d)
 {
 	struct tl_err e = {0};
-	uint64_t h = 0, now = prom_now_ns();
+	uint64_t h, now = prom_now_ns();
 	int r;
 
 	if (!d->conf.alerts.prometheus_textfile[0])
 		return;
-	r = prom_render(d);
-	if (r == 0) {
-		h = prom_hash(&d->prom);
-		if (d->prom_written_ns && prom_unchanged(d, h, now))
-			return;
-		r = tl_write_atomic(d->conf.alerts.prometheus_textfile, d->prom.data, d->prom.len,
-				    0644, &e);
-		d->prom_hash = h;
-		d->prom_written_ns = now;
-	} else
-		tl_err_set(&e, -r, "rendering the textfile: %s", strerror(-r));
+	h = prom_state_hash(d);
+	if (d->prom_written_ns && prom_unchanged(d, h, now))
+		return;
+	r = prom_write(d, &e);
+	d->prom_hash = h;
+	d->prom_written_ns = now;
 	if (r == 0) {
 		if (d->prom_error[0])
 			tl_log(d->log, LOG_INFO, "prometheus textfile written again");

@@ -105,7 +105,9 @@ struct tlbisod {
 	struct alert_senders senders[ALERT_SLOTS]; /* per alert slot, while it is active */
 
 	/* outputs */
-	struct tl_buf prom;
+	struct tl_buf prom;  /* the textfile's chunk buffer (never the whole text) */
+	size_t prom_chunk;   /* its size; 0 for the default */
+	size_t prom_size;    /* bytes of the last textfile written */
 	char prom_error[TL_ERR_MSG_MAX];
 	uint64_t prom_hash, prom_written_ns; /* of the last textfile written */
 	pid_t hook_pid;

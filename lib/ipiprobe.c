@@ -26,25 +26,27 @@ static bool ipiprobe_one(struct ipiprobe *pr, struct tracefs_instance *inst, str
 {
 	struct tracefs_dynevent *d;
 
-	d = tracefs_kprobe_alloc(pr->system, ipiprobe_table[i].event, ipiprobe_table[i].func, NULL);
+	d = pr->api->tracefs_kprobe_alloc(pr->system, ipiprobe_table[i].event,
+					  ipiprobe_table[i].func, NULL);
 	if (!d)
 		return false;
-	if (tracefs_dynevent_create(d) < 0) {
-		tracefs_dynevent_free(d);
+	if (pr->api->tracefs_dynevent_create(d) < 0) {
+		pr->api->tracefs_dynevent_free(d);
 		return false;
 	}
 	pr->dev[pr->n] = d;
-	pr->ev[pr->n] = tracefs_dynevent_get_event(tep, d);
+	pr->ev[pr->n] = pr->api->tracefs_dynevent_get_event(tep, d);
 	pr->kind[pr->n] = ipiprobe_table[i].kind;
 	pr->n++;
-	tracefs_event_enable(inst, pr->system, ipiprobe_table[i].event);
+	pr->api->tracefs_event_enable(inst, pr->system, ipiprobe_table[i].event);
 	return true;
 }
 
-int ipiprobe_create(struct ipiprobe *pr, struct tracefs_instance *inst, struct tep_handle *tep,
-		    pid_t owner)
+int ipiprobe_create(struct ipiprobe *pr, const struct tl_tracefs *api,
+		    struct tracefs_instance *inst, struct tep_handle *tep, pid_t owner)
 {
 	memset(pr, 0, sizeof(*pr));
+	pr->api = api;
 	snprintf(pr->system, sizeof(pr->system), "tlbiso_%d", (int)owner);
 	for (int i = 0; i < IPIPROBE_MAX; i++)
 		ipiprobe_one(pr, inst, tep, i);
@@ -62,8 +64,8 @@ enum ipiprobe_kind ipiprobe_kind_of(const struct ipiprobe *pr, const struct tep_
 void ipiprobe_destroy(struct ipiprobe *pr)
 {
 	for (int i = 0; i < pr->n; i++) {
-		tracefs_dynevent_destroy(pr->dev[i], true);
-		tracefs_dynevent_free(pr->dev[i]);
+		pr->api->tracefs_dynevent_destroy(pr->dev[i], true);
+		pr->api->tracefs_dynevent_free(pr->dev[i]);
 	}
 	pr->n = 0;
 }
@@ -80,19 +82,20 @@ static bool ipiprobe_stale(const char *system)
 	return end != system + 7 && !*end && pid > 0 && kill((pid_t)pid, 0) < 0 && errno == ESRCH;
 }
 
-int ipiprobe_clean_stale(void)
+int ipiprobe_clean_stale(const struct tl_tracefs *api)
 {
-	struct tracefs_dynevent **all = tracefs_dynevent_get_all(TRACEFS_DYNEVENT_KPROBE, NULL);
+	struct tracefs_dynevent **all =
+		api->tracefs_dynevent_get_all(TRACEFS_DYNEVENT_KPROBE, NULL);
 	int removed = 0;
 
 	for (int i = 0; all && all[i]; i++) {
 		char *system = NULL;
 
-		tracefs_dynevent_info(all[i], &system, NULL, NULL, NULL, NULL);
-		if (ipiprobe_stale(system) && tracefs_dynevent_destroy(all[i], true) == 0)
+		api->tracefs_dynevent_info(all[i], &system, NULL, NULL, NULL, NULL);
+		if (ipiprobe_stale(system) && api->tracefs_dynevent_destroy(all[i], true) == 0)
 			removed++;
 		free(system);
 	}
-	tracefs_dynevent_list_free(all);
+	api->tracefs_dynevent_list_free(all);
 	return removed;
 }

@@ -15,14 +15,14 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include <event-parse.h>
-#include <tracefs.h>
+#include "tracefs-dl.h"
 
 #define IPIPROBE_MAX 4
 
 enum ipiprobe_kind { IPIPROBE_NONE, IPIPROBE_FLUSH_RUN, IPIPROBE_FLUSH_SEND };
 
 struct ipiprobe {
+	const struct tl_tracefs *api; /* the loaded libraries, owned by the caller */
 	char system[32];
 	int n;
 	struct tracefs_dynevent *dev[IPIPROBE_MAX];
@@ -35,8 +35,8 @@ struct ipiprobe {
  * is missing or blacklisted is skipped); load their formats into tep.
  * Returns how many were placed.
  */
-int ipiprobe_create(struct ipiprobe *pr, struct tracefs_instance *inst, struct tep_handle *tep,
-		    pid_t owner);
+int ipiprobe_create(struct ipiprobe *pr, const struct tl_tracefs *api,
+		    struct tracefs_instance *inst, struct tep_handle *tep, pid_t owner);
 
 /* What an event of the record is: one of our probes, or none. */
 enum ipiprobe_kind ipiprobe_kind_of(const struct ipiprobe *pr, const struct tep_event *ev);
@@ -45,6 +45,6 @@ enum ipiprobe_kind ipiprobe_kind_of(const struct ipiprobe *pr, const struct tep_
 void ipiprobe_destroy(struct ipiprobe *pr);
 
 /* Remove probe groups "tlbiso_<pid>" whose process no longer exists. */
-int ipiprobe_clean_stale(void);
+int ipiprobe_clean_stale(const struct tl_tracefs *api);
 
 #endif

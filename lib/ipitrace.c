@@ -12,13 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <event-parse.h>
-#include <kbuffer.h>
-#include <tracefs.h>
-
 #include "ipitrace.h"
 #include "ipiprobe.h"
 #include "kallsyms.h"
+#include "tracefs-dl.h"
 
 /* include/linux/mm_types.h enum tlb_flush_reason: stable since 4.x. */
 #define TLB_REMOTE_SHOOTDOWN 1
@@ -67,6 +64,7 @@ struct itr_rx {
 };
 
 struct ipitrace {
+	struct tl_tracefs api; /* loaded by ipitrace_open, dropped last by ipitrace_close */
 	struct tracefs_instance *inst;
 	struct tep_handle *tep;
 	struct kbuffer *kbuf;
@@ -112,15 +110,15 @@ static bool itr_parse_name(const char *name, pid_t *pid)
 }
 
 /* Remove one instance by name; rmdir also disables its events. */
-static int itr_destroy_name(const char *name)
+static int itr_destroy_name(const struct tl_tracefs *api, const char *name)
 {
-	struct tracefs_instance *inst = tracefs_instance_alloc(NULL, name);
+	struct tracefs_instance *inst = api->tracefs_instance_alloc(NULL, name);
 	int r;
 
 	if (!inst)
 		return -errno;
-	r = tracefs_instance_destroy(inst);
-	tracefs_instance_free(inst);
+	r = api->tracefs_instance_destroy(inst);
+	api->tracefs_instance_free(inst);
 	return r < 0 ? -EBUSY : 0;
 }
 
@@ -144,23 +142,28 @@ static int itr_stale_visit(const char *name, void *arg)
 int ipitrace_clean_stale(struct tl_err *e)
 {
 	struct itr_stale st = {.n = 0};
+	struct tl_tracefs api;
 	int removed = 0;
 
+	if (tl_tracefs_load(&api, e) < 0)
+		return -e->code;
 	/* The walk, not tracefs_instances(): that one leaks its regex in libtracefs 1.6. */
-	tracefs_instances_walk(itr_stale_visit, &st);
+	api.tracefs_instances_walk(itr_stale_visit, &st);
 	for (int i = 0; i < st.n; i++)
-		if (itr_destroy_name(st.names[i]) == 0)
+		if (itr_destroy_name(&api, st.names[i]) == 0)
 			removed++;
-	return removed + ipiprobe_clean_stale();
+	removed += ipiprobe_clean_stale(&api);
+	tl_tracefs_unload(&api);
+	return removed;
 }
 
 /* Write a raw filter string; the kernel's verdict (EINVAL for unknown syntax) is the test. */
-static int itr_filter(struct tracefs_instance *inst, const char *sys, const char *event,
-		      const char *filter)
+static int itr_filter(const struct tl_tracefs *api, struct tracefs_instance *inst, const char *sys,
+		      const char *event, const char *filter)
 {
-	if (!tracefs_event_file_exists(inst, sys, event, "filter"))
+	if (!api->tracefs_event_file_exists(inst, sys, event, "filter"))
 		return -ENOENT;
-	if (tracefs_event_file_write(inst, sys, event, "filter", filter) < 0)
+	if (api->tracefs_event_file_write(inst, sys, event, "filter", filter) < 0)
 		return -EINVAL;
 	return 0;
 }
@@ -172,22 +175,22 @@ static int itr_arm_sender(struct ipitrace *t, const char *list)
 	int r;
 
 	snprintf(f, sizeof(f), "cpu & CPUS{%s}", list);
-	r = itr_filter(t->inst, "ipi", "ipi_send_cpu", f);
+	r = itr_filter(&t->api, t->inst, "ipi", "ipi_send_cpu", f);
 	if (r == 0) {
 		snprintf(f, sizeof(f), "cpumask & CPUS{%s}", list);
-		r = itr_filter(t->inst, "ipi", "ipi_send_cpumask", f);
+		r = itr_filter(&t->api, t->inst, "ipi", "ipi_send_cpumask", f);
 	}
 	if (r < 0) {
-		itr_filter(t->inst, "ipi", "ipi_send_cpu", "0");
-		itr_filter(t->inst, "ipi", "ipi_send_cpumask", "0");
+		itr_filter(&t->api, t->inst, "ipi", "ipi_send_cpu", "0");
+		itr_filter(&t->api, t->inst, "ipi", "ipi_send_cpumask", "0");
 		return r;
 	}
 	/* csd_queue_cpu (6.5+) is optional: it names the function behind a generic callback. */
 	snprintf(f, sizeof(f), "cpu & CPUS{%s}", list);
-	if (itr_filter(t->inst, "csd", "csd_queue_cpu", f) == 0)
-		tracefs_event_enable(t->inst, "csd", "csd_queue_cpu");
-	if (tracefs_event_enable(t->inst, "ipi", "ipi_send_cpu") < 0 ||
-	    tracefs_event_enable(t->inst, "ipi", "ipi_send_cpumask") < 0)
+	if (itr_filter(&t->api, t->inst, "csd", "csd_queue_cpu", f) == 0)
+		t->api.tracefs_event_enable(t->inst, "csd", "csd_queue_cpu");
+	if (t->api.tracefs_event_enable(t->inst, "ipi", "ipi_send_cpu") < 0 ||
+	    t->api.tracefs_event_enable(t->inst, "ipi", "ipi_send_cpumask") < 0)
 		return -errno ? -errno : -EIO;
 	t->path = IPITRACE_SENDER;
 	return 0;
@@ -215,10 +218,10 @@ static void itr_receiver_filters(struct ipitrace *t, const char *const *evs, siz
 		p += r;
 	}
 	for (size_t i = 0; f[0] && i < nev; i++)
-		itr_filter(t->inst, "irq_vectors", evs[i], f);
+		itr_filter(&t->api, t->inst, "irq_vectors", evs[i], f);
 	snprintf(f, sizeof(f), "reason == %d || reason == %d", TLB_REMOTE_SHOOTDOWN,
 		 TLB_REMOTE_SEND_IPI);
-	itr_filter(t->inst, "tlb", "tlb_flush", f);
+	itr_filter(&t->api, t->inst, "tlb", "tlb_flush", f);
 }
 
 /* Receiver path: x86 irq_vectors entries on the targets, tlb_flush for the reason and sender. */
@@ -232,16 +235,16 @@ static int itr_arm_receiver(struct ipitrace *t)
 
 	itr_receiver_filters(t, evs, nev);
 	for (size_t i = 0; i < nev; i++)
-		if (tracefs_event_file_exists(t->inst, "irq_vectors", evs[i], "enable") &&
-		    tracefs_event_enable(t->inst, "irq_vectors", evs[i]) == 0)
+		if (t->api.tracefs_event_file_exists(t->inst, "irq_vectors", evs[i], "enable") &&
+		    t->api.tracefs_event_enable(t->inst, "irq_vectors", evs[i]) == 0)
 			n++;
 	if (n == 0)
 		return -ENOTSUP;
 	/* tlb_flush is optional: without it user-mm flushes show as "other". */
-	if (tracefs_event_file_exists(t->inst, "tlb", "tlb_flush", "enable"))
-		tracefs_event_enable(t->inst, "tlb", "tlb_flush");
+	if (t->api.tracefs_event_file_exists(t->inst, "tlb", "tlb_flush", "enable"))
+		t->api.tracefs_event_enable(t->inst, "tlb", "tlb_flush");
 	/* Kprobes are optional too: without them kernel-range flushes show as "other". */
-	ipiprobe_create(&t->probes, t->inst, t->tep, getpid());
+	ipiprobe_create(&t->probes, &t->api, t->inst, t->tep, getpid());
 	t->path = IPITRACE_RECEIVER;
 	return 0;
 }
@@ -251,31 +254,32 @@ static void itr_resolve_events(struct ipitrace *t)
 {
 	struct itr_events *v = &t->ev;
 
-	v->send_cpu = tep_find_event_by_name(t->tep, "ipi", "ipi_send_cpu");
-	v->send_mask = tep_find_event_by_name(t->tep, "ipi", "ipi_send_cpumask");
-	v->cf = tep_find_event_by_name(t->tep, "irq_vectors", "call_function_entry");
-	v->cfs = tep_find_event_by_name(t->tep, "irq_vectors", "call_function_single_entry");
-	v->cf_exit = tep_find_event_by_name(t->tep, "irq_vectors", "call_function_exit");
-	v->cfs_exit = tep_find_event_by_name(t->tep, "irq_vectors", "call_function_single_exit");
-	v->resched = tep_find_event_by_name(t->tep, "irq_vectors", "reschedule_entry");
-	v->irq_work = tep_find_event_by_name(t->tep, "irq_vectors", "irq_work_entry");
-	v->tlb = tep_find_event_by_name(t->tep, "tlb", "tlb_flush");
+	v->send_cpu = t->api.tep_find_event_by_name(t->tep, "ipi", "ipi_send_cpu");
+	v->send_mask = t->api.tep_find_event_by_name(t->tep, "ipi", "ipi_send_cpumask");
+	v->cf = t->api.tep_find_event_by_name(t->tep, "irq_vectors", "call_function_entry");
+	v->cfs = t->api.tep_find_event_by_name(t->tep, "irq_vectors", "call_function_single_entry");
+	v->cf_exit = t->api.tep_find_event_by_name(t->tep, "irq_vectors", "call_function_exit");
+	v->cfs_exit =
+		t->api.tep_find_event_by_name(t->tep, "irq_vectors", "call_function_single_exit");
+	v->resched = t->api.tep_find_event_by_name(t->tep, "irq_vectors", "reschedule_entry");
+	v->irq_work = t->api.tep_find_event_by_name(t->tep, "irq_vectors", "irq_work_entry");
+	v->tlb = t->api.tep_find_event_by_name(t->tep, "tlb", "tlb_flush");
 	if (v->send_cpu) {
-		v->f_cpu = tep_find_field(v->send_cpu, "cpu");
-		v->f_cs1 = tep_find_field(v->send_cpu, "callsite");
-		v->f_cb1 = tep_find_field(v->send_cpu, "callback");
+		v->f_cpu = t->api.tep_find_field(v->send_cpu, "cpu");
+		v->f_cs1 = t->api.tep_find_field(v->send_cpu, "callsite");
+		v->f_cb1 = t->api.tep_find_field(v->send_cpu, "callback");
 	}
 	if (v->send_mask) {
-		v->f_mask = tep_find_field(v->send_mask, "cpumask");
-		v->f_cs2 = tep_find_field(v->send_mask, "callsite");
-		v->f_cb2 = tep_find_field(v->send_mask, "callback");
+		v->f_mask = t->api.tep_find_field(v->send_mask, "cpumask");
+		v->f_cs2 = t->api.tep_find_field(v->send_mask, "callsite");
+		v->f_cb2 = t->api.tep_find_field(v->send_mask, "callback");
 	}
 	if (v->tlb)
-		v->f_reason = tep_find_field(v->tlb, "reason");
-	v->csd = tep_find_event_by_name(t->tep, "csd", "csd_queue_cpu");
+		v->f_reason = t->api.tep_find_field(v->tlb, "reason");
+	v->csd = t->api.tep_find_event_by_name(t->tep, "csd", "csd_queue_cpu");
 	if (v->csd) {
-		v->f_csd_cs = tep_find_field(v->csd, "callsite");
-		v->f_csd_func = tep_find_field(v->csd, "func");
+		v->f_csd_cs = t->api.tep_find_field(v->csd, "callsite");
+		v->f_csd_func = t->api.tep_find_field(v->csd, "func");
 	}
 	v->generic[0] = kallsyms_addr(&t->ks, "generic_smp_call_function_single_interrupt");
 	v->generic[1] = kallsyms_addr(&t->ks, "generic_smp_call_function_interrupt");
@@ -300,9 +304,9 @@ static int itr_open_cpus(struct ipitrace *t, const struct tl_path *p, struct tl_
 		int fd;
 
 		snprintf(rel, sizeof(rel), "per_cpu/cpu%d/trace_pipe_raw", cpu);
-		file = tracefs_instance_get_file(t->inst, rel);
+		file = t->api.tracefs_instance_get_file(t->inst, rel);
 		fd = file ? open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC) : -1;
-		tracefs_put_tracing_file(file);
+		t->api.tracefs_put_tracing_file(file);
 		if (fd < 0)
 			return tl_err_sys(e, errno, "cannot open %s", rel);
 		t->cpus[t->ncpus].cpu = cpu;
@@ -323,13 +327,13 @@ static int itr_setup_instance(struct ipitrace *t, const struct ipitrace_opts *o,
 {
 	char pct[16];
 
-	if (tracefs_instance_file_write(t->inst, "trace_clock", "mono") < 0)
+	if (t->api.tracefs_instance_file_write(t->inst, "trace_clock", "mono") < 0)
 		return tl_err_sys(e, errno, "cannot set trace_clock to mono");
-	if (o->buffer_kb && tracefs_instance_set_buffer_size(t->inst, o->buffer_kb, -1) < 0)
+	if (o->buffer_kb && t->api.tracefs_instance_set_buffer_size(t->inst, o->buffer_kb, -1) < 0)
 		return tl_err_sys(e, errno, "cannot size the ring buffer");
 	snprintf(pct, sizeof(pct), "%u", o->buffer_percent ? o->buffer_percent : 50);
 	/* buffer_percent is missing on old kernels: polling then wakes per event, still correct. */
-	tracefs_instance_file_write(t->inst, "buffer_percent", pct);
+	t->api.tracefs_instance_file_write(t->inst, "buffer_percent", pct);
 	return 0;
 }
 
@@ -348,13 +352,14 @@ static const char *const itr_formats[][2] = {
 };
 
 /* Parse one event's format into the tep; an event this kernel lacks is skipped. */
-static void itr_parse_format(struct tep_handle *tep, const char *sys, const char *event)
+static void itr_parse_format(const struct tl_tracefs *api, struct tep_handle *tep, const char *sys,
+			     const char *event)
 {
 	int size = 0;
-	char *buf = tracefs_event_file_read(NULL, sys, event, "format", &size);
+	char *buf = api->tracefs_event_file_read(NULL, sys, event, "format", &size);
 
 	if (buf && size > 0)
-		tep_parse_event(tep, buf, (unsigned long)size, sys);
+		api->tep_parse_event(tep, buf, (unsigned long)size, sys);
 	free(buf);
 }
 
@@ -370,21 +375,21 @@ static int itr_load_tep(struct ipitrace *t, struct tl_err *e)
 	int lsize = 0, hsize = 0;
 	char *header;
 
-	t->tep = tep_alloc();
+	t->tep = t->api.tep_alloc();
 	if (!t->tep)
 		return tl_err_sys(e, ENOMEM, "ipitrace");
-	header = tracefs_instance_file_read(NULL, "events/header_page", &hsize);
+	header = t->api.tracefs_instance_file_read(NULL, "events/header_page", &hsize);
 	if (!header || hsize <= 0) {
 		free(header);
 		return tl_err_sys(e, errno ? errno : EIO, "cannot read events/header_page");
 	}
-	tep_parse_header_page(t->tep, header, (unsigned long)hsize, sizeof(long));
+	t->api.tep_parse_header_page(t->tep, header, (unsigned long)hsize, sizeof(long));
 	free(header);
 	for (size_t i = 0; i < sizeof(itr_formats) / sizeof(itr_formats[0]); i++)
-		itr_parse_format(t->tep, itr_formats[i][0], itr_formats[i][1]);
-	lsize = tep_get_long_size(t->tep);
-	t->kbuf = kbuffer_alloc(lsize == 4 ? KBUFFER_LSIZE_4 : KBUFFER_LSIZE_8,
-				KBUFFER_ENDIAN_SAME_AS_HOST);
+		itr_parse_format(&t->api, t->tep, itr_formats[i][0], itr_formats[i][1]);
+	lsize = t->api.tep_get_long_size(t->tep);
+	t->kbuf = t->api.kbuffer_alloc(lsize == 4 ? KBUFFER_LSIZE_4 : KBUFFER_LSIZE_8,
+				       KBUFFER_ENDIAN_SAME_AS_HOST);
 	if (!t->kbuf)
 		return tl_err_sys(e, ENOMEM, "kbuffer");
 	t->page_size = (size_t)getpagesize();
@@ -397,14 +402,14 @@ static int itr_create(struct ipitrace *t, struct tl_err *e)
 {
 	char name[32];
 
-	if (!tracefs_tracing_dir())
+	if (!t->api.tracefs_tracing_dir())
 		return tl_err_set(e, ENODEV,
 				  "tracefs is not mounted "
 				  "(mount -t tracefs nodev /sys/kernel/tracing)");
 	snprintf(name, sizeof(name), "tlbiso-%d", (int)getpid());
-	if (tracefs_instance_exists(name))
-		itr_destroy_name(name);
-	t->inst = tracefs_instance_create(name);
+	if (t->api.tracefs_instance_exists(name))
+		itr_destroy_name(&t->api, name);
+	t->inst = t->api.tracefs_instance_create(name);
 	if (!t->inst)
 		return tl_err_sys(e, errno ? errno : EACCES, "cannot create tracefs instance %s",
 				  name);
@@ -449,7 +454,9 @@ int ipitrace_open(struct ipitrace **out, const struct tl_path *p, const struct i
 	t->budget = o->budget_pages ? o->budget_pages : 64;
 	t->last_sender = t->last_ksender = -1;
 	kallsyms_init(&t->ks);
-	r = kallsyms_load(&t->ks, p, e);
+	r = tl_tracefs_load(&t->api, e);
+	if (r == 0)
+		r = kallsyms_load(&t->ks, p, e);
 	if (r == 0)
 		r = ipiagg_init(&t->agg, &t->ks, p, o->max_entries) < 0
 			    ? tl_err_sys(e, ENOMEM, "ipitrace")
@@ -486,7 +493,7 @@ bool ipitrace_symbols_hidden(const struct ipitrace *t)
 
 const char *ipitrace_instance_name(const struct ipitrace *t)
 {
-	return tracefs_instance_get_name(t->inst);
+	return t->api.tracefs_instance_get_name(t->inst);
 }
 
 int ipitrace_fds(const struct ipitrace *t, int *fds, int max)
@@ -504,12 +511,13 @@ const struct ipiagg *ipitrace_agg(const struct ipitrace *t)
 }
 
 /* A numeric field of a record; 0 when the field is missing. */
-static uint64_t itr_num(struct tep_format_field *f, struct tep_record *rec)
+static uint64_t itr_num(const struct tl_tracefs *api, struct tep_format_field *f,
+			struct tep_record *rec)
 {
 	unsigned long long v = 0;
 
 	if (f)
-		tep_read_number_field(f, rec->data, &v);
+		api->tep_read_number_field(f, rec->data, &v);
 	return v;
 }
 
@@ -519,7 +527,7 @@ static int itr_sender_mask(struct ipitrace *t, struct tep_record *rec, struct ip
 	unsigned char *bits;
 	int len = 0, cpu, n = 0;
 
-	bits = tep_get_field_raw(NULL, t->ev.send_mask, "cpumask", rec, &len, 0);
+	bits = t->api.tep_get_field_raw(NULL, t->ev.send_mask, "cpumask", rec, &len, 0);
 	if (!bits)
 		return 0;
 	cpuset_for_each(cpu, &t->targets)
@@ -556,29 +564,29 @@ static void itr_sender_real_func(struct ipitrace *t, int cpu, struct ipi_tuple *
 static int itr_sender_record(struct ipitrace *t, struct tep_record *rec)
 {
 	struct itr_events *v = &t->ev;
-	int type = tep_data_type(t->tep, rec);
+	int type = t->api.tep_data_type(t->tep, rec);
 	struct ipi_tuple tu = {.ts_ns = rec->ts, .class_hint = -1};
 
-	tu.tid = tep_data_pid(t->tep, rec);
+	tu.tid = t->api.tep_data_pid(t->tep, rec);
 	if (v->csd && type == v->csd->id && rec->cpu <= t->max_cpu) {
 		t->csd[rec->cpu] = (struct itr_csd){.tid = tu.tid,
-						    .callsite = itr_num(v->f_csd_cs, rec),
-						    .func = itr_num(v->f_csd_func, rec)};
+						    .callsite = itr_num(&t->api, v->f_csd_cs, rec),
+						    .func = itr_num(&t->api, v->f_csd_func, rec)};
 		return 0;
 	}
 	if (v->send_cpu && type == v->send_cpu->id) {
-		tu.target_cpu = (int)itr_num(v->f_cpu, rec);
+		tu.target_cpu = (int)itr_num(&t->api, v->f_cpu, rec);
 		if (!cpuset_isset(&t->targets, tu.target_cpu))
 			return 0;
-		tu.callsite = itr_num(v->f_cs1, rec);
-		tu.callback = itr_num(v->f_cb1, rec);
+		tu.callsite = itr_num(&t->api, v->f_cs1, rec);
+		tu.callback = itr_num(&t->api, v->f_cb1, rec);
 		itr_sender_real_func(t, rec->cpu, &tu);
 		ipiagg_add(&t->agg, &tu);
 		return 1;
 	}
 	if (v->send_mask && type == v->send_mask->id) {
-		tu.callsite = itr_num(v->f_cs2, rec);
-		tu.callback = itr_num(v->f_cb2, rec);
+		tu.callsite = itr_num(&t->api, v->f_cs2, rec);
+		tu.callback = itr_num(&t->api, v->f_cb2, rec);
 		itr_sender_real_func(t, rec->cpu, &tu);
 		return itr_sender_mask(t, rec, &tu);
 	}
@@ -589,8 +597,8 @@ static int itr_sender_record(struct ipitrace *t, struct tep_record *rec)
 static int itr_rx_keep(struct ipitrace *t, struct tep_record *rec)
 {
 	struct itr_rx *x;
-	int type = tep_data_type(t->tep, rec);
-	struct tep_event *ev = tep_find_event(t->tep, type);
+	int type = t->api.tep_data_type(t->tep, rec);
+	struct tep_event *ev = t->api.tep_find_event(t->tep, type);
 
 	if (!ev)
 		return 0;
@@ -606,9 +614,9 @@ static int itr_rx_keep(struct ipitrace *t, struct tep_record *rec)
 	x = &t->rx[t->nrx++];
 	x->ts = rec->ts;
 	x->cpu = rec->cpu;
-	x->tid = tep_data_pid(t->tep, rec);
+	x->tid = t->api.tep_data_pid(t->tep, rec);
 	x->ev = ev;
-	x->reason = ev == t->ev.tlb ? (int)itr_num(t->ev.f_reason, rec) : -1;
+	x->reason = ev == t->ev.tlb ? (int)itr_num(&t->api, t->ev.f_reason, rec) : -1;
 	x->probe = ipiprobe_kind_of(&t->probes, ev);
 	return 0;
 }
@@ -620,13 +628,13 @@ static int itr_parse_page(struct ipitrace *t, int cpu)
 	void *data;
 	int n = 0;
 
-	if (kbuffer_load_subbuffer(t->kbuf, t->page) < 0)
+	if (t->api.kbuffer_load_subbuffer(t->kbuf, t->page) < 0)
 		return 0;
-	for (data = kbuffer_read_event(t->kbuf, &ts); data;
-	     data = kbuffer_next_event(t->kbuf, &ts)) {
+	for (data = t->api.kbuffer_read_event(t->kbuf, &ts); data;
+	     data = t->api.kbuffer_next_event(t->kbuf, &ts)) {
 		struct tep_record rec = {.ts = ts, .data = data, .cpu = cpu};
 
-		rec.size = kbuffer_event_size(t->kbuf);
+		rec.size = t->api.kbuffer_event_size(t->kbuf);
 		if (t->path == IPITRACE_SENDER)
 			n += itr_sender_record(t, &rec);
 		else if (itr_rx_keep(t, &rec) == 0)
@@ -764,7 +772,7 @@ uint64_t ipitrace_lost(struct ipitrace *t)
 		char *s;
 
 		snprintf(rel, sizeof(rel), "per_cpu/cpu%d/stats", t->cpus[i].cpu);
-		s = tracefs_instance_file_read(t->inst, rel, NULL);
+		s = t->api.tracefs_instance_file_read(t->inst, rel, NULL);
 		if (!s)
 			continue;
 		lost += stat_field(s, "overrun:") + stat_field(s, "dropped events:");
@@ -790,15 +798,15 @@ void ipitrace_close(struct ipitrace *t)
 	for (int i = 0; i < t->ncpus; i++)
 		close(t->cpus[i].fd);
 	if (t->inst) {
-		tracefs_instance_destroy(t->inst);
-		tracefs_instance_free(t->inst);
+		t->api.tracefs_instance_destroy(t->inst);
+		t->api.tracefs_instance_free(t->inst);
 	}
 	/* After the instance: kprobes enabled somewhere cannot be removed. */
 	ipiprobe_destroy(&t->probes);
 	if (t->tep)
-		tep_free(t->tep);
+		t->api.tep_free(t->tep);
 	if (t->kbuf)
-		kbuffer_free(t->kbuf);
+		t->api.kbuffer_free(t->kbuf);
 	ipiagg_free(&t->agg);
 	kallsyms_free(&t->ks);
 	free(t->cpus);
@@ -806,5 +814,6 @@ void ipitrace_close(struct ipitrace *t)
 	free(t->pend);
 	free(t->csd);
 	free(t->rx);
+	tl_tracefs_unload(&t->api);
 	free(t);
 }

@@ -12,36 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "path.h"
 #include "statefile.h"
-
-int tl_write_atomic(const char *path, const char *data, size_t len, int mode, struct tl_err *e)
-{
-	char tmp[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	int fd, r;
-
-	if (snprintf(tmp, sizeof(tmp), "%.*s.%s.XXXXXX", slash ? (int)(slash - path + 1) : 0, path,
-		     slash ? slash + 1 : path) >= (int)sizeof(tmp))
-		return tl_err_set(e, ENAMETOOLONG, "%s: path too long", path);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return tl_err_sys(e, errno, "%s: cannot create a temporary file", path);
-	r = tl_write_all(fd, data, len);
-	if (r == 0 && fchmod(fd, (mode_t)mode) < 0)
-		r = -errno;
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
-		return tl_err_sys(e, -r, "%s", path);
-	}
-	return 0;
-}
 
 /* Copy a string member into out; false when absent or not a string. */
 static bool get_str(json_object *o, const char *key, char *out, size_t outsz)

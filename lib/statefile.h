@@ -42,7 +42,4 @@ int state_write(const char *state_dir, const struct state_record *r, struct tl_e
  */
 bool state_lost_deferral(const struct state_record *prev, struct state_record *cur);
 
-/* Write path atomically: a temporary file in the same directory, fsync, rename. */
-int tl_write_atomic(const char *path, const char *data, size_t len, int mode, struct tl_err *e);
-
 #endif

@@ -84,7 +84,7 @@ reload_and_wait() {
 	return 1
 }
 
-echo "1..16"
+echo "1..18"
 
 # 1-3: armed once at start, for CPU 1, in a private instance named after the daemon.
 write_conf true
@@ -96,6 +96,8 @@ check "status: attribution armed for CPU 1 in instance tlbiso-$dpid" \
 	[ "$(jqs '.attribution | .state + " " + .cpus + " " + .instance')" = "armed 1 tlbiso-$dpid" ]
 check "the instance exists and arming was logged once with its field" \
 	[ -d "$tfs/instances/tlbiso-$dpid" -a "$(armed_lines)" = 1 ]
+# libtracefs is loaded when attribution is armed, and only then (see 17-18).
+maps_tracefs() { grep -q libtracefs "/proc/$dpid/maps" 2>/dev/null; }
 
 # 4-9: the generator's IPIs raise ipi_other, which names it everywhere.
 "$gen" -n 3000 -t 1 -s 0 -l 2 >"$tmp/gen.out"
@@ -141,10 +143,14 @@ disarmed() {
 		grep -q 'TLBISO_ATTRIBUTION=disarmed' "$tmp/daemon.err"
 }
 check "a reload that turns it off disarms and removes the instance" disarmed
+check "... and unloads libtracefs" eval '! maps_tracefs'
 write_conf true
 reload_and_wait
-check "a reload that turns it on arms again" \
-	[ "$(jqs .attribution.state)" = armed -a "$(armed_lines)" = 2 -a -d "$tfs/instances/tlbiso-$dpid" ]
+rearmed() {
+	[ "$(jqs .attribution.state)" = armed -a "$(armed_lines)" = 2 -a \
+		-d "$tfs/instances/tlbiso-$dpid" ] && maps_tracefs
+}
+check "a reload that turns it on arms again, libtracefs loaded" rearmed
 
 # 13: SIGTERM disarms and removes the instance.
 pid=$dpid
@@ -159,6 +165,8 @@ check "attribution = false: status says off, lost 0" \
 	[ "$(jqs '.attribution | .state + " " + (.lost | tostring)')" = "off 0" ]
 check "attribution = false: no tlbiso-$dpid instance, nothing logged as armed" \
 	[ ! -e "$tfs/instances/tlbiso-$dpid" -a "$(armed_lines)" = 0 ]
+check "attribution = false: libtracefs and libtraceevent are not mapped" \
+	eval '! grep -q "libtrace\(fs\|event\)" "/proc/$dpid/maps"'
 stop_daemon
 
 # 16: a fixture sysroot is another machine: unavailable, with the reason, and nothing armed.
