@@ -57,8 +57,9 @@ void tl_journal_close(struct tl_journal *j);
 
 /*
  * Send one entry (MESSAGE=, PRIORITY= and fields) in journald's native
- * protocol. Returns 0 when sent or dropped (counted), or -ENOENT or
- * -ECONNREFUSED when no journal listens there (the logger then writes stderr).
+ * protocol. Returns 0 when sent or dropped (counted), or -ENOENT, -ENOTDIR
+ * or -ECONNREFUSED when no journal listens there (the logger then writes
+ * stderr).
  */
 int tl_journal_send(struct tl_journal *j, int prio, const char *const *fields, const char *msg);
 
