@@ -148,6 +148,7 @@ int main(int argc, char **argv)
 	static struct tlbisod d;
 	const struct alert *lost;
 	struct tl_logger log;
+	struct tl_journal jr;
 	struct tl_err e = {0};
 	bool check_only = false;
 	int r;
@@ -163,15 +164,21 @@ int main(int argc, char **argv)
 		return r;
 	}
 	tl_log_init(&log, "tlbisod", d.opt.verbose);
-	tl_log_use_journal(&log);
+	tl_journal_init(&jr, NULL);
+	tl_log_use_journal(&log, &jr);
 	if (tlbisod_start(&d, &log, &lost, &e) < 0) {
 		tl_log(&log, LOG_ERR, "cannot start: %s", e.msg);
 		tlbisod_free(&d);
+		tl_journal_close(&jr);
 		return 3;
 	}
 	r = tlbisod_run(&d, lost, &e);
 	if (r < 0)
 		tl_log(&log, LOG_ERR, "%s", e.msg);
+	if (jr.dropped)
+		tl_log(&log, LOG_WARNING, "%lu journal entries dropped: the journal was backed up",
+		       jr.dropped);
 	tlbisod_free(&d);
+	tl_journal_close(&jr);
 	return r < 0 ? (d.samples_ok ? 1 : 3) : 0;
 }

@@ -28,13 +28,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <systemd/sd-daemon.h>
-
 #include "alert-ids.h"
 #include "ctlproto.h"
 #include "daemon-loop.h"
 #include "daemon-out.h"
 #include "grouplookup.h"
+#include "sdnotify.h"
 
 #define LOOP_CLIENTS   16
 #define CLIENT_IDLE_MS 5000
@@ -59,6 +58,8 @@ struct loop {
 	struct loop_client cl[LOOP_CLIENTS];
 	bool stop;
 	uint64_t watchdog_usec;
+	/* $NOTIFY_SOCKET, NULL outside systemd */
+	const char *notify_socket;
 	int wl_fd;		 /* the workload engine's fd in the epoll, -1 when none */
 	unsigned int since_slow; /* samples since the last slow tick */
 	bool resets_before;	 /* the previous sample found a counter reset */
@@ -185,7 +186,7 @@ static void notify_status(const struct loop *l, const char *prefix)
 	char line[512];
 
 	tlbisod_status_line(l->d, line, sizeof(line));
-	sd_notifyf(0, "%sSTATUS=%s", prefix, line);
+	tl_sd_notifyf(l->notify_socket, "%sSTATUS=%s", prefix, line);
 }
 
 /* Log, hook and count the alert events of one sample. */
@@ -330,7 +331,8 @@ static bool do_reload(struct loop *l, char *err, size_t errsz)
 	const char *f[] = {"MESSAGE_ID=" TLBISOD_MESSAGE_ID_LIFECYCLE, NULL};
 	bool ok;
 
-	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)(now_ns() / 1000));
+	tl_sd_notifyf(l->notify_socket, "RELOADING=1\nMONOTONIC_USEC=%llu",
+		      (unsigned long long)(now_ns() / 1000));
 	watch_trace(l, false);
 	ok = tlbisod_reload(l->d, &e) == 0;
 	watch_trace(l, true);
@@ -655,7 +657,10 @@ static int loop_setup(struct loop *l, struct tlbisod *d, struct tl_err *e)
 		r = setup_socket(l, e);
 	if (r == 0)
 		r = setup_timer(l, e);
-	if (sd_watchdog_enabled(0, &l->watchdog_usec) <= 0)
+	/* systemd's environment, read once: the loop notifies on every sample. */
+	l->notify_socket = getenv("NOTIFY_SOCKET");
+	if (tl_sd_watchdog(getenv("WATCHDOG_USEC"), getenv("WATCHDOG_PID"), getpid(),
+			   &l->watchdog_usec) <= 0)
 		l->watchdog_usec = 0;
 	if (r == 0)
 		watch_workload(l, false);
@@ -742,7 +747,7 @@ int tlbisod_run(struct tlbisod *d, const struct alert *lost, struct tl_err *e)
 		hook_deadline(&l, now_ns());
 		client_timeouts(&l, now_ns());
 	}
-	sd_notify(0, "STOPPING=1");
+	tl_sd_notify(l.notify_socket, "STOPPING=1");
 	tl_log(d->log, LOG_INFO, "stopping");
 	/* Put back every housekeeping change (the journal, in reverse order) before exit. */
 	tlbisod_hk_stop(d);

@@ -15,6 +15,7 @@ void tl_log_init(struct tl_logger *l, const char *ident, bool verbose)
 
 	l->ident = ident;
 	l->sink = NULL;
+	l->sink_ctx = NULL;
 	l->color = isatty(STDERR_FILENO) && !(nc && *nc);
 	l->max_prio = verbose ? LOG_DEBUG : LOG_INFO;
 }
@@ -68,9 +69,8 @@ static void log_v(const struct tl_logger *l, int prio, const char *const *fields
 	if (prio > l->max_prio)
 		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (l->sink)
-		l->sink(prio, fields, msg);
-	else
+	/* A sink that cannot deliver (no journal listening) falls back to stderr. */
+	if (!l->sink || l->sink(l->sink_ctx, prio, fields, msg) < 0)
 		log_stderr(l, prio, fields, msg);
 }
 
