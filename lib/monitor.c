@@ -7,9 +7,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "monitor.h"
+
+/*
+ * The device IRQ names, 2 x MON_IRQ_NAMES per CPU, as an anonymous mapping:
+ * its pages stay untouched (not resident) but for the CPUs that had device
+ * IRQs, which on isolated CPUs are few. malloc would not promise that.
+ */
+static int mon_alloc_names(struct monitor *m, int n)
+{
+	size_t len = (size_t)(n ? n : 1) * 2 * MON_IRQ_NAMES;
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return -ENOMEM;
+	m->irq_names = p;
+	m->irq_names_len = len;
+	return 0;
+}
 
 /* Allocate the per-CPU state once, so that sampling never allocates. */
 static int mon_alloc(struct monitor *m, int n, int window)
@@ -22,14 +40,14 @@ static int mon_alloc(struct monitor *m, int n, int window)
 	m->sel_cpu = calloc(n ? n : 1, sizeof(int));
 	m->sel.out = calloc(n ? n : 1, sizeof(uint32_t));
 	m->valid = calloc(n ? n : 1, 1);
+	m->rings = calloc((size_t)(n ? n : 1) * (size_t)window, sizeof(struct mon_slot));
 	m->sel.cols = m->sel_col;
 	if (!m->valid || !m->cpus || !m->cls_in || !m->cls_out || !m->scratch_col || !m->sel_col ||
-	    !m->sel_cpu || !m->sel.out)
+	    !m->sel_cpu || !m->sel.out || !m->rings || mon_alloc_names(m, n) < 0)
 		return -ENOMEM;
 	for (int i = 0; i < n; i++) {
-		m->cpus[i].ring = calloc(window, sizeof(struct mon_slot));
-		if (!m->cpus[i].ring)
-			return -ENOMEM;
+		m->cpus[i].ring = m->rings + (size_t)i * (size_t)window;
+		m->cpus[i].irq_buf = m->irq_names + 2 * (size_t)i;
 	}
 	return 0;
 }
@@ -70,9 +88,9 @@ static void base_free(struct mon_base *b)
 
 void monitor_free(struct monitor *m)
 {
-	if (m->cpus)
-		for (int i = 0; i < m->ncpus; i++)
-			free(m->cpus[i].ring);
+	free(m->rings);
+	if (m->irq_names)
+		munmap(m->irq_names, m->irq_names_len);
 	free(m->cpus);
 	free(m->cls_in);
 	free(m->cls_out);
@@ -264,16 +282,16 @@ static void note_irq(struct mon_cpu *c, const struct irq_row *r)
 {
 	size_t n = c->irq_len, dl = r->desc_len, nl;
 	const char *d = r->desc, *sp;
-	char *o = c->irq_scratch + n;
+	char *scratch = c->irq_buf[c->irq_cur ^ 1], *o = scratch + n;
 
-	if (n + 4 >= sizeof(c->irq_scratch))
+	if (n + 4 >= MON_IRQ_NAMES)
 		return;
 	/* the device name is the last word of the description */
 	for (sp = d + dl; sp > d && sp[-1] != ' '; sp--)
 		;
 	dl -= (size_t)(sp - d);
 	nl = strlen(r->name);
-	if (n + nl + dl + 3 >= sizeof(c->irq_scratch))
+	if (n + nl + dl + 3 >= MON_IRQ_NAMES)
 		return;
 	if (n)
 		*o++ = ',';
@@ -285,7 +303,7 @@ static void note_irq(struct mon_cpu *c, const struct irq_row *r)
 		o += dl;
 	}
 	*o = '\0';
-	c->irq_len = (unsigned char)(o - c->irq_scratch);
+	c->irq_len = (unsigned char)(o - scratch);
 }
 
 /* Add one delta to a CPU; a counter that went back is a reset, skipped. */
@@ -361,8 +379,7 @@ static int map_columns(struct monitor *m)
 		online += col >= 0;
 		memset(c->delta, 0, sizeof(c->delta));
 		c->last_resets = 0;
-		c->irq_scratch[0] = '\0';
-		c->irq_len = 0;
+		c->irq_len = 0; /* the scratch is not touched: its page may not be resident */
 		m->valid[i] = c->valid;
 	}
 	m->sel.n = n;
@@ -545,16 +562,6 @@ static void push_slot(struct mon_cpu *c, int pos, uint32_t dt_us)
 	s->dt_us = dt_us;
 }
 
-/* Rates over the window; a CPU with no valid sample in it has rate 0. */
-static void update_rates(struct mon_cpu *c)
-{
-	double secs = (double)c->wsum_dt_us / 1e6;
-
-	for (int k = 0; k < SRC_COUNT; k++)
-		c->rate[k] = secs > 0 ? (double)c->wsum[k] / secs : 0.0;
-	for (int k = 0; k < CH_COUNT; k++)
-		c->ch_rate[k] = secs > 0 ? (double)c->wsum_ch[k] / secs : 0.0;
-}
 
 /* Learn the baseline over the first baseline_samples valid samples of each CPU. */
 static void learn_baseline(struct mon_cpu *c, int want, uint32_t dt_us)
@@ -566,9 +573,7 @@ static void learn_baseline(struct mon_cpu *c, int want, uint32_t dt_us)
 	c->base_dt_us += dt_us;
 	if (++c->base_n < want || !c->base_dt_us)
 		return;
-	for (int k = 0; k < SRC_COUNT; k++)
-		c->baseline[k] = (double)c->base_sum[k] / ((double)c->base_dt_us / 1e6);
-	c->base_done = true;
+	c->base_done = true; /* base_sum and base_dt_us stay as they are from now on */
 }
 
 /* Classify the sample and fold it into windows, totals and baselines. */
@@ -588,10 +593,11 @@ static void finish_sample(struct monitor *m, uint32_t dt_us)
 		c->online = c->col >= 0;
 		for (int k = 0; k < SRC_COUNT; k++)
 			c->total[k] += c->delta[k];
-		if (c->delta[SRC_IRQ])
-			memcpy(c->irq_names, c->irq_scratch, sizeof(c->irq_names));
+		if (c->delta[SRC_IRQ]) { /* the scratch becomes the names */
+			c->has_irqs = c->irq_len > 0;
+			c->irq_cur ^= c->has_irqs;
+		}
 		push_slot(c, m->pos, c->valid ? dt_us : 0);
-		update_rates(c);
 		learn_baseline(c, m->baseline_samples, dt_us);
 	}
 	m->pos = (m->pos + 1) % m->window;
@@ -709,4 +715,30 @@ const struct mon_cpu *monitor_cpu(const struct monitor *m, int cpu)
 size_t monitor_allocs(const struct monitor *m)
 {
 	return m->allocs + m->hdr.allocs;
+}
+
+double mon_cpu_rate(const struct mon_cpu *c, int src)
+{
+	double secs = (double)c->wsum_dt_us / 1e6;
+
+	return secs > 0 ? (double)c->wsum[src] / secs : 0.0;
+}
+
+double mon_cpu_ch_rate(const struct mon_cpu *c, int ch)
+{
+	double secs = (double)c->wsum_dt_us / 1e6;
+
+	return secs > 0 ? (double)c->wsum_ch[ch] / secs : 0.0;
+}
+
+double mon_cpu_baseline(const struct mon_cpu *c, int src)
+{
+	if (!c->base_done)
+		return 0.0;
+	return (double)c->base_sum[src] / ((double)c->base_dt_us / 1e6);
+}
+
+const char *mon_cpu_irqs(const struct mon_cpu *c)
+{
+	return c->has_irqs ? c->irq_buf[c->irq_cur] : "";
 }

@@ -51,29 +51,32 @@ struct mon_slot {
 	uint32_t dt_us; /* 0 when the sample had no delta for this CPU */
 };
 
+/*
+ * A watched CPU: only counters and sums; rates and the baseline are derived
+ * from them on demand (mon_cpu_rate and friends). The names of its device
+ * IRQs live out of line, in pages touched only for CPUs that had any.
+ */
 struct mon_cpu {
 	int cpu;
+	int col; /* column in the current table, -1 when offline */
 	bool nohz_full;
-	bool online;		   /* had a column in the last sample */
-	bool valid;		   /* the last sample gave a delta (not a baseline) */
-	int col;		   /* column in the current table, -1 when offline */
+	bool online;	/* had a column in the last sample */
+	bool valid;	/* the last sample gave a delta (not a baseline) */
+	bool base_done; /* the baseline is learnt */
+	bool has_irqs;	/* irq_buf[irq_cur] names the device IRQs of the last sample that had any */
+	unsigned char irq_cur;	   /* which of the two irq_buf is the names, the other is scratch */
+	unsigned char irq_len;	   /* of the scratch, in this sample */
 	uint32_t delta[SRC_COUNT]; /* last sample */
 	uint32_t chan[CH_COUNT];   /* last sample, classified */
 	uint64_t total[SRC_COUNT]; /* every delta counted since start (a Prometheus counter) */
-	double rate[SRC_COUNT];	   /* events/s over the window */
-	double ch_rate[CH_COUNT];
-	uint64_t wsum[SRC_COUNT], wsum_ch[CH_COUNT], wsum_dt_us;
-	struct mon_slot *ring; /* window slots */
+	uint64_t wsum[SRC_COUNT], wsum_ch[CH_COUNT], wsum_dt_us; /* over the window */
+	struct mon_slot *ring; /* window slots, in the monitor's array */
 	/* baseline: mean rate of each source over the first baseline_samples valid samples */
 	int base_n;
 	uint64_t base_sum[SRC_COUNT], base_dt_us;
-	double baseline[SRC_COUNT];
-	bool base_done;
-	char irq_names[MON_IRQ_NAMES]; /* device IRQs seen in the last sample that had any */
-	char irq_scratch[MON_IRQ_NAMES];
-	unsigned char irq_len; /* of irq_scratch */
-	uint32_t resets;       /* counters found reset (skipped deltas) */
-	uint32_t last_resets;  /* of them, found in the last sample */
+	char (*irq_buf)[MON_IRQ_NAMES]; /* two buffers, in the monitor's irq_names mapping */
+	uint32_t resets;		/* counters found reset (skipped deltas) */
+	uint32_t last_resets;		/* of them, found in the last sample */
 };
 
 /* A row of the baseline: one the monitor rates, and the source it feeds. */
@@ -123,13 +126,16 @@ struct monitor {
 	int base_ncols;	       /* columns of the file the base was read from */
 	struct mon_seen *seen; /* open addressing, seen_cap slots (a power of two) */
 	size_t seen_cap, seen_n;
-	unsigned int seen_gen; /* this sample's stamp, never 0 */
-	struct tl_buf buf;     /* the read buffer */
-	int fd;		       /* /proc/interrupts kept open on the live system, else -1 */
-	size_t chunk;	       /* most bytes read at once (tests make it small) */
-	size_t allocs;	       /* growths of the scratch and base arrays */
-	uint64_t rows_skipped; /* rated rows found unchanged, not converted */
-	struct cls_in *cls_in; /* scratch, ncpus */
+	unsigned int seen_gen;	/* this sample's stamp, never 0 */
+	struct tl_buf buf;	/* the read buffer */
+	int fd;			/* /proc/interrupts kept open on the live system, else -1 */
+	size_t chunk;		/* most bytes read at once (tests make it small) */
+	size_t allocs;		/* growths of the scratch and base arrays */
+	uint64_t rows_skipped;	/* rated rows found unchanged, not converted */
+	struct mon_slot *rings; /* every CPU's window, ncpus x window */
+	char (*irq_names)[MON_IRQ_NAMES]; /* 2 per CPU, an anonymous mapping: see mon_cpu */
+	size_t irq_names_len;		  /* its length */
+	struct cls_in *cls_in;		  /* scratch, ncpus */
 	uint32_t (*cls_out)[CH_COUNT];
 	int *scratch_col;   /* ncpus */
 	int online_watched; /* watched CPUs online in the last sample */
@@ -152,6 +158,18 @@ int monitor_feed(struct monitor *m, const char *text, size_t len, uint64_t now_n
 
 /* The watched CPU with this id, or NULL. */
 const struct mon_cpu *monitor_cpu(const struct monitor *m, int cpu);
+
+/* Events/s of a source over the window; 0 for a CPU with no valid sample in it. */
+double mon_cpu_rate(const struct mon_cpu *c, int src);
+
+/* The same for a classified channel. */
+double mon_cpu_ch_rate(const struct mon_cpu *c, int ch);
+
+/* The learnt mean rate of a source (0 until base_done). */
+double mon_cpu_baseline(const struct mon_cpu *c, int src);
+
+/* The device IRQs ("24:eth0,25:nvme0q1") of the last sample that had any, or "". */
+const char *mon_cpu_irqs(const struct mon_cpu *c);
 
 /* Allocations made by the sampler so far (the bench shows steady state adds none). */
 size_t monitor_allocs(const struct monitor *m);

@@ -113,7 +113,7 @@ static void test_first_sample_is_baseline(void **state)
 	assert_true(cpu(f, 2)->valid);
 	assert_int_equal(cpu(f, 2)->delta[SRC_TLB], 3);
 	assert_int_equal(cpu(f, 2)->chan[CH_TLB_SHOOTDOWN], 3);
-	assert_true(cpu(f, 2)->rate[SRC_TLB] == 3.0);
+	assert_true(mon_cpu_rate(cpu(f, 2), SRC_TLB) == 3.0);
 	monitor_free(&f->m);
 }
 
@@ -175,7 +175,7 @@ static void test_cpu_offline_and_back(void **state)
 	feed(f);
 	assert_int_equal(cpu(f, 3)->delta[SRC_TLB], 4);
 	/* the window only counts the seconds in which the CPU had a delta */
-	assert_true(cpu(f, 3)->rate[SRC_TLB] == 4.0);
+	assert_true(mon_cpu_rate(cpu(f, 3), SRC_TLB) == 4.0);
 	monitor_free(&f->m);
 }
 
@@ -190,7 +190,7 @@ static void test_irq_appears(void **state)
 	feed(f);
 	assert_int_equal(cpu(f, 3)->delta[SRC_IRQ], 9);
 	assert_int_equal(cpu(f, 3)->chan[CH_DEVICE_IRQ], 9);
-	assert_string_equal(cpu(f, 3)->irq_names, "24:eth0");
+	assert_string_equal(mon_cpu_irqs(cpu(f, 3)), "24:eth0");
 	assert_int_equal(cpu(f, 2)->delta[SRC_IRQ], 0);
 	/* and vanishes without harm */
 	f->s.has_irq24 = false;
@@ -281,13 +281,13 @@ static void test_window_rates(void **state)
 	feed(f);
 	f->s.res[2] += 6;
 	feed(f);
-	assert_true(cpu(f, 2)->rate[SRC_RES] == 6.0);
+	assert_true(mon_cpu_rate(cpu(f, 2), SRC_RES) == 6.0);
 	feed(f);
-	assert_true(cpu(f, 2)->rate[SRC_RES] == 3.0);
+	assert_true(mon_cpu_rate(cpu(f, 2), SRC_RES) == 3.0);
 	feed(f);
-	assert_true(cpu(f, 2)->rate[SRC_RES] == 2.0);
+	assert_true(mon_cpu_rate(cpu(f, 2), SRC_RES) == 2.0);
 	feed(f);
-	assert_true(cpu(f, 2)->rate[SRC_RES] == 0.0);
+	assert_true(mon_cpu_rate(cpu(f, 2), SRC_RES) == 0.0);
 	monitor_free(&f->m);
 }
 
@@ -303,8 +303,8 @@ static void test_baseline_learning(void **state)
 		feed(f);
 	}
 	assert_true(cpu(f, 2)->base_done);
-	assert_true(cpu(f, 2)->baseline[SRC_LOC] == 4.0);
-	assert_true(cpu(f, 3)->baseline[SRC_LOC] == 0.0);
+	assert_true(mon_cpu_baseline(cpu(f, 2), SRC_LOC) == 4.0);
+	assert_true(mon_cpu_baseline(cpu(f, 3), SRC_LOC) == 0.0);
 	monitor_free(&f->m);
 }
 
@@ -355,7 +355,7 @@ static void test_small_reads(void **state)
 	feed(f);
 	assert_int_equal(cpu(f, 3)->delta[SRC_TLB], 5);
 	assert_int_equal(cpu(f, 2)->delta[SRC_IRQ], 2);
-	assert_string_equal(cpu(f, 2)->irq_names, "24:eth0");
+	assert_string_equal(mon_cpu_irqs(cpu(f, 2)), "24:eth0");
 	f->m.chunk = 1;
 	f->s.cal[2] += 3;
 	feed(f);
