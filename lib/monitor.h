@@ -18,10 +18,16 @@
  * part of the baseline: it is skipped, and the next good sample is a new
  * baseline for every CPU.
  *
+ * The baseline's counters are packed a row at a time (ctrpack.h): most rows
+ * of isolated CPUs hold zeros or small counts. A row whose watched counters
+ * read as they did (same fingerprint) is not touched; a row that changed is
+ * unpacked, its deltas taken, and packed again in its own buffer.
+ *
  * All memory is allocated in monitor_init or grows with the file; a
- * steady-state sample allocates nothing. When the set of rows changes (an
- * IRQ comes or goes), the rest of the old baseline is copied aside for that
- * sample only.
+ * steady-state sample allocates nothing (a row's buffer keeps some slack, and
+ * is reallocated only when its counters need more room). When the set of
+ * rows changes (an IRQ comes or goes), the rest of the old baseline is set
+ * aside for that sample only.
  */
 #ifndef TLBISO_MONITOR_H
 #define TLBISO_MONITOR_H
@@ -79,19 +85,27 @@ struct mon_cpu {
 	uint32_t last_resets;		/* of them, found in the last sample */
 };
 
-/* A row of the baseline: one the monitor rates, and the source it feeds. */
+/*
+ * A row of the baseline: one the monitor rates, the source it feeds, and the
+ * watched CPUs' last counters, packed (ctrpack.h; offline CPUs hold 0).
+ */
 struct mon_row {
 	char name[IRQ_NAME_MAX];
 	int src;
-	uint64_t print; /* fingerprint of its watched counters' text (irq_row_select_print) */
+	uint64_t print;	     /* fingerprint of its watched counters' text (irq_row_select_print) */
+	unsigned char *data; /* the packed counters and CTRPACK_PAD bytes, in cap bytes */
+	uint32_t len, cap;
+	unsigned char enc; /* enum ctrpack_enc */
 };
 
-/* The rows of a baseline and their counters: nrows x ncpus (watched CPUs), row-major. */
+/*
+ * The rows of a baseline. Slots from nrows to rows_cap keep the buffers of
+ * rows gone (until the sample ends) or are empty; every slot owns its data.
+ */
 struct mon_base {
 	struct mon_row *rows;
-	uint32_t *counts;
 	int nrows;
-	size_t rows_cap, counts_cap;
+	size_t rows_cap;
 };
 
 /* One name already seen in the sample being parsed, and how many rows had it. */
@@ -118,6 +132,8 @@ struct monitor {
 	unsigned char *valid;  /* cpus[i].valid, packed: the row loop stays in cache */
 	size_t scratch_cap;
 	struct mon_base old;   /* the rest of the base, while the set of rows changes */
+	uint32_t *row_old;     /* scratch, ncpus: a row's previous counters, unpacked */
+	uint32_t *row_new;     /* scratch, ncpus: its new counters, to pack */
 	int old_pos;	       /* where the next lookup in old starts */
 	int nrows;	       /* rows of this sample in base so far */
 	int line;	       /* of the file, for messages */
@@ -170,6 +186,9 @@ double mon_cpu_baseline(const struct mon_cpu *c, int src);
 
 /* The device IRQs ("24:eth0,25:nvme0q1") of the last sample that had any, or "". */
 const char *mon_cpu_irqs(const struct mon_cpu *c);
+
+/* Bytes allocated for the baseline: its rows, their packed counters, the unpacking scratch. */
+size_t monitor_base_bytes(const struct monitor *m);
 
 /* Allocations made by the sampler so far (the bench shows steady state adds none). */
 size_t monitor_allocs(const struct monitor *m);

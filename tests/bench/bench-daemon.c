@@ -168,8 +168,9 @@ static int bench_in_process(const char *root, const char *prom)
 	       d.prom.len, t_prom * 1e3);
 	printf("  allocations in %d steady-state samples: %zu\n", ROUNDS,
 	       monitor_allocs(&d.mon) - allocs);
-	printf("  monitor baseline: %d rated rows x %d CPUs = %zu KiB; read buffer %zu KiB\n",
-	       d.mon.base.nrows, d.mon.ncpus,
+	printf("  monitor baseline: %d rated rows x %d CPUs, packed in %zu KiB (%zu KiB as "
+	       "uint32); read buffer %zu KiB\n",
+	       d.mon.base.nrows, d.mon.ncpus, monitor_base_bytes(&d.mon) / 1024,
 	       (size_t)d.mon.base.nrows * (size_t)d.mon.ncpus * 4 / 1024, d.mon.buf.cap / 1024);
 	irq_table_free(&whole);
 	tlbisod_free(&d);
