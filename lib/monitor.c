@@ -598,26 +598,36 @@ static int mon_lines(struct monitor *m, const char **pp, const char *end, struct
 	return 0;
 }
 
+/* Room for the next read after keep bytes, short of the parser's zero padding. */
+static size_t read_room(const struct tl_buf *b, size_t keep)
+{
+	return b->cap > keep + IRQ_READ_PAD + 1 ? b->cap - keep - IRQ_READ_PAD - 1 : 0;
+}
+
 /*
  * Read the file a chunk at a time, whole lines parsed as they arrive; the
  * unfinished last line moves to the front for the next read. The buffer
- * keeps IRQ_READ_PAD zero bytes after the data for the parser.
+ * keeps IRQ_READ_PAD zero bytes after the data for the parser. It is one
+ * chunk, and a read takes what room the unfinished line leaves; it grows
+ * only when that is less than half a chunk (a line of more than half).
  */
 static int mon_read(struct monitor *m, struct mon_src *src, struct tl_err *e)
 {
 	struct tl_buf *b = &m->buf;
-	size_t keep = 0;
+	size_t keep = 0, half = (m->chunk + 1) / 2, room;
 	ssize_t n;
 
 	for (;;) {
 		const char *p = b->data, *end;
 
-		if (b->cap < keep + m->chunk + IRQ_READ_PAD + 1) {
-			if (tl_buf_reserve(b, keep + m->chunk + IRQ_READ_PAD) < 0)
+		room = read_room(b, keep);
+		if (room < half) {
+			if (tl_buf_reserve(b, keep + half + IRQ_READ_PAD + 1) < 0)
 				return tl_err_set(e, ENOMEM, "out of memory");
 			m->allocs++;
+			room = read_room(b, keep);
 		}
-		n = src_read(src, b->data + keep, m->chunk);
+		n = src_read(src, b->data + keep, room < m->chunk ? room : m->chunk);
 		if (n < 0)
 			return tl_err_set(e, (int)-n, "read: %s", strerror((int)-n));
 		if (n == 0)

@@ -47,7 +47,7 @@
 
 #define MON_IRQ_NAMES 96
 
-/* Default size of one read of /proc/interrupts; the buffer grows to hold a longer line. */
+/* Most bytes read of /proc/interrupts at once; the read buffer's size (grown for longer lines). */
 #define MON_CHUNK 65536
 
 /* One slot of a CPU's window: what one sample counted, and how long it lasted. */
