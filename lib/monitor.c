@@ -302,18 +302,14 @@ struct mon_irq_label {
 /* The label of a row: its name and the last word of its description (the device). */
 static void irq_label(const struct irq_row *r, struct mon_irq_label *l)
 {
-	const char *d = r->desc, *sp = r->desc + r->desc_len;
+	const char *d = r->desc ? r->desc : "", *end = d + (r->desc ? r->desc_len : 0), *sp;
 
-	if (!d)
-		sp = d = "";
-	for (; sp > d && sp[-1] != ' '; sp--)
+	for (sp = end; sp > d && sp[-1] != ' '; sp--)
 		;
 	l->name = r->name;
 	l->nl = strlen(r->name);
 	l->dev = sp;
-	l->dl = r->desc_len - (size_t)(sp - d);
-	if (!r->desc)
-		l->dl = 0;
+	l->dl = (size_t)(end - sp);
 }
 
 /* Name a device IRQ that hit a CPU ("24:eth0"), as long as there is room; no printf, it is hot. */
