@@ -145,9 +145,11 @@ static void view_channel(const struct monitor *m, enum cls_channel ch, double th
 	for (int i = 0; i < m->ncpus; i++) {
 		const struct mon_cpu *c = &m->cpus[i];
 
-		if (c->ch_rate[ch] > v->max_rate)
-			v->max_rate = c->ch_rate[ch];
-		if (c->ch_rate[ch] > thr) {
+		double rate = mon_cpu_ch_rate(c, ch);
+
+		if (rate > v->max_rate)
+			v->max_rate = rate;
+		if (rate > thr) {
 			cpuset_set(&v->over, c->cpu);
 			v->first = v->first ? v->first : c;
 		}
@@ -163,12 +165,14 @@ static void view_regression(const struct monitor *m, enum tl_source s, double th
 	v->first = NULL;
 	for (int i = 0; i < m->ncpus; i++) {
 		const struct mon_cpu *c = &m->cpus[i];
+		double rate;
 
 		if (!c->base_done)
 			continue;
-		if (c->rate[s] > v->max_rate)
-			v->max_rate = c->rate[s];
-		if (c->rate[s] > thr && c->rate[s] > c->baseline[s] * factor) {
+		rate = mon_cpu_rate(c, s);
+		if (rate > v->max_rate)
+			v->max_rate = rate;
+		if (rate > thr && rate > mon_cpu_baseline(c, s) * factor) {
 			cpuset_set(&v->over, c->cpu);
 			v->first = v->first ? v->first : c;
 		}
@@ -206,11 +210,11 @@ static void step_slot(struct alert_engine *ae, struct alert *a, const struct rul
 		return;
 	if (r > 0)
 		a->since_sample = in->m->samples;
-	if (r > 0 && a->type == AL_DEVICE_IRQ && v->first && v->first->irq_names[0])
+	if (r > 0 && a->type == AL_DEVICE_IRQ && v->first && *mon_cpu_irqs(v->first))
 		snprintf(a->remedy, sizeof(a->remedy),
 			 "device IRQs %s reach CPU %d: set irqaffinity= and isolcpus=managed_irq, "
 			 "or write a housekeeping mask to /proc/irq/N/smp_affinity",
-			 v->first->irq_names, v->first->cpu);
+			 mon_cpu_irqs(v->first), v->first->cpu);
 	history_add(ae, a, r > 0, in->now, in->m->samples);
 	if (*n < maxev) {
 		ev[*n].raised = r > 0;

@@ -78,10 +78,10 @@ static json_object *status_cpus(const struct tlbisod *d)
 		json_object_object_add(o, "online", json_object_new_boolean(c->online));
 		json_object_object_add(o, "nohz_full", json_object_new_boolean(c->nohz_full));
 		for (int k = 0; k < SRC_COUNT; k++)
-			json_object_object_add(r, tl_source_name(k), rate_json(c->rate[k]));
+			json_object_object_add(r, tl_source_name(k), rate_json(mon_cpu_rate(c, k)));
 		json_object_object_add(o, "rates", r);
-		if (c->irq_names[0])
-			json_object_object_add(o, "irqs", json_object_new_string(c->irq_names));
+		if (*mon_cpu_irqs(c))
+			json_object_object_add(o, "irqs", json_object_new_string(mon_cpu_irqs(c)));
 		json_object_array_add(a, o);
 	}
 	return a;

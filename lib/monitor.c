@@ -7,9 +7,28 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
+#include "ctrpack.h"
 #include "monitor.h"
+
+/*
+ * The device IRQ names, 2 x MON_IRQ_NAMES per CPU, as an anonymous mapping:
+ * its pages stay untouched (not resident) but for the CPUs that had device
+ * IRQs, which on isolated CPUs are few. malloc would not promise that.
+ */
+static int mon_alloc_names(struct monitor *m, int n)
+{
+	size_t len = (size_t)(n ? n : 1) * 2 * MON_IRQ_NAMES;
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return -ENOMEM;
+	m->irq_names = p;
+	m->irq_names_len = len;
+	return 0;
+}
 
 /* Allocate the per-CPU state once, so that sampling never allocates. */
 static int mon_alloc(struct monitor *m, int n, int window)
@@ -22,14 +41,17 @@ static int mon_alloc(struct monitor *m, int n, int window)
 	m->sel_cpu = calloc(n ? n : 1, sizeof(int));
 	m->sel.out = calloc(n ? n : 1, sizeof(uint32_t));
 	m->valid = calloc(n ? n : 1, 1);
+	m->row_old = calloc(n ? n : 1, sizeof(uint32_t));
+	m->row_new = calloc(n ? n : 1, sizeof(uint32_t));
+	m->rings = calloc((size_t)(n ? n : 1) * (size_t)window, sizeof(struct mon_slot));
 	m->sel.cols = m->sel_col;
 	if (!m->valid || !m->cpus || !m->cls_in || !m->cls_out || !m->scratch_col || !m->sel_col ||
-	    !m->sel_cpu || !m->sel.out)
+	    !m->sel_cpu || !m->sel.out || !m->rings || !m->row_old || !m->row_new ||
+	    mon_alloc_names(m, n) < 0)
 		return -ENOMEM;
 	for (int i = 0; i < n; i++) {
-		m->cpus[i].ring = calloc(window, sizeof(struct mon_slot));
-		if (!m->cpus[i].ring)
-			return -ENOMEM;
+		m->cpus[i].ring = m->rings + (size_t)i * (size_t)window;
+		m->cpus[i].irq_buf = m->irq_names + 2 * (size_t)i;
 	}
 	return 0;
 }
@@ -60,19 +82,20 @@ int monitor_init(struct monitor *m, const struct cpuset *watch, const struct cpu
 	return 0;
 }
 
-/* Free a baseline's arrays. */
+/* Free a baseline: its rows and every slot's buffer. */
 static void base_free(struct mon_base *b)
 {
+	for (size_t i = 0; b->rows && i < b->rows_cap; i++)
+		free(b->rows[i].data);
 	free(b->rows);
-	free(b->counts);
 	memset(b, 0, sizeof(*b));
 }
 
 void monitor_free(struct monitor *m)
 {
-	if (m->cpus)
-		for (int i = 0; i < m->ncpus; i++)
-			free(m->cpus[i].ring);
+	free(m->rings);
+	if (m->irq_names)
+		munmap(m->irq_names, m->irq_names_len);
 	free(m->cpus);
 	free(m->cls_in);
 	free(m->cls_out);
@@ -80,6 +103,8 @@ void monitor_free(struct monitor *m)
 	free(m->sel_cpu);
 	free(m->sel_col);
 	free(m->valid);
+	free(m->row_old);
+	free(m->row_new);
 	free(m->sel.out);
 	free(m->sel.scratch);
 	free(m->seen);
@@ -189,65 +214,74 @@ static int row_source(const struct irq_row *r)
 	return -1;
 }
 
-/* Make room for row i of the base. */
+/* Make room for row i of the base; new slots are empty. */
 static int base_reserve(struct monitor *m, int i)
 {
-	size_t need = ((size_t)i + 1) * (size_t)m->ncpus;
+	size_t cap = m->base.rows_cap ? m->base.rows_cap : 16;
+	struct mon_row *rows;
 
-	if (tl_grow_array((void **)&m->base.rows, &m->base.rows_cap, (size_t)i + 1,
-		     sizeof(struct mon_row), &m->allocs) < 0 ||
-	    tl_grow_array((void **)&m->base.counts, &m->base.counts_cap, need ? need : 1,
-		     sizeof(uint32_t), &m->allocs) < 0)
+	if ((size_t)i < m->base.rows_cap)
+		return 0;
+	while (cap <= (size_t)i)
+		cap *= 2;
+	rows = realloc(m->base.rows, cap * sizeof(*rows));
+	if (!rows)
 		return -ENOMEM;
+	memset(rows + m->base.rows_cap, 0, (cap - m->base.rows_cap) * sizeof(*rows));
+	m->base.rows = rows;
+	m->base.rows_cap = cap;
+	m->allocs++;
 	return 0;
 }
 
-/* The set of rows changed at row from: copy the rest of the base aside for this sample. */
+/*
+ * The set of rows changed at row from: set the rest of the base aside for
+ * this sample (the rows move with their buffers, the counters are not copied).
+ */
 static int old_take(struct monitor *m, int from)
 {
-	size_t nw = (size_t)m->ncpus, n = (size_t)(m->base.nrows - from);
+	size_t n = (size_t)(m->base.nrows - from);
 
 	m->old.rows = malloc(n * sizeof(struct mon_row));
-	m->old.counts = malloc(n * nw * sizeof(uint32_t) + 1);
-	if (!m->old.rows || !m->old.counts) {
-		base_free(&m->old);
+	if (!m->old.rows)
 		return -ENOMEM;
-	}
+	m->allocs++;
 	memcpy(m->old.rows, m->base.rows + from, n * sizeof(struct mon_row));
-	memcpy(m->old.counts, m->base.counts + (size_t)from * nw, n * nw * sizeof(uint32_t));
+	memset(m->base.rows + from, 0, n * sizeof(struct mon_row));
 	m->old.nrows = (int)n;
+	m->old.rows_cap = n;
 	m->old_pos = 0;
 	m->base.nrows = from;
 	return 0;
 }
 
-/* The row in the copied-aside base, searched from the last match on (rows keep their order). */
-static const uint32_t *old_find(struct monitor *m, const char *name)
+/* The row in the set-aside base, searched from the last match on (rows keep their order). */
+static struct mon_row *old_find(struct monitor *m, const char *name)
 {
 	for (int k = 0; k < m->old.nrows; k++) {
 		int i = (m->old_pos + k) % m->old.nrows;
 
 		if (!strcmp(m->old.rows[i].name, name)) {
 			m->old_pos = i + 1;
-			return m->old.counts + (size_t)i * (size_t)m->ncpus;
+			return &m->old.rows[i];
 		}
 	}
 	return NULL;
 }
 
 /*
- * The previous counters of the row that becomes row m->nrows of the base,
- * or NULL for a row that is new. Usually the row is where it was, and is
- * updated in place.
+ * The row that held the previous counters of the row that becomes row
+ * m->nrows of the base, or NULL for a row that is new. Usually the row is
+ * where it was, and is updated in place.
  */
-static int base_prev(struct monitor *m, const char *name, const uint32_t **prev)
+static int base_prev(struct monitor *m, const char *name, struct mon_row **prev)
 {
 	int i = m->nrows;
 
 	*prev = NULL;
 	if (!m->old.rows) {
 		if (i < m->base.nrows && !strcmp(m->base.rows[i].name, name)) {
-			*prev = m->base.counts + (size_t)i * (size_t)m->ncpus;
+			*prev = &m->base.rows[i];
 			return 0;
 		}
 		if (i >= m->base.nrows)
@@ -259,37 +293,48 @@ static int base_prev(struct monitor *m, const char *name, const uint32_t **prev)
 	return 0;
 }
 
-/* Name a device IRQ that hit a CPU ("24:eth0"), as long as there is room; no printf, it is hot. */
-static void note_irq(struct mon_cpu *c, const struct irq_row *r)
-{
-	size_t n = c->irq_len, dl = r->desc_len, nl;
-	const char *d = r->desc, *sp;
-	char *o = c->irq_scratch + n;
+/* How a device IRQ row is named in mon_cpu_irqs ("24" and "eth0"), found once a row. */
+struct mon_irq_label {
+	const char *name, *dev;
+	size_t nl, dl;
+};
 
-	if (n + 4 >= sizeof(c->irq_scratch))
-		return;
-	/* the device name is the last word of the description */
-	for (sp = d + dl; sp > d && sp[-1] != ' '; sp--)
+/* The label of a row: its name and the last word of its description (the device). */
+static void irq_label(const struct irq_row *r, struct mon_irq_label *l)
+{
+	const char *d = r->desc ? r->desc : "", *end = d + (r->desc ? r->desc_len : 0), *sp;
+
+	for (sp = end; sp > d && sp[-1] != ' '; sp--)
 		;
-	dl -= (size_t)(sp - d);
-	nl = strlen(r->name);
-	if (n + nl + dl + 3 >= sizeof(c->irq_scratch))
+	l->name = r->name;
+	l->nl = strlen(r->name);
+	l->dev = sp;
+	l->dl = (size_t)(end - sp);
+}
+
+/* Name a device IRQ that hit a CPU ("24:eth0"), as long as there is room; no printf, it is hot. */
+static void note_irq(struct mon_cpu *c, const struct mon_irq_label *l)
+{
+	size_t n = c->irq_len;
+	char *scratch = c->irq_buf[c->irq_cur ^ 1], *o = scratch + n;
+
+	if (n + l->nl + l->dl + 3 >= MON_IRQ_NAMES)
 		return;
 	if (n)
 		*o++ = ',';
-	memcpy(o, r->name, nl);
-	o += nl;
-	if (dl) {
+	memcpy(o, l->name, l->nl);
+	o += l->nl;
+	if (l->dl) {
 		*o++ = ':';
-		memcpy(o, sp, dl);
-		o += dl;
+		memcpy(o, l->dev, l->dl);
+		o += l->dl;
 	}
 	*o = '\0';
-	c->irq_len = (unsigned char)(o - c->irq_scratch);
+	c->irq_len = (unsigned char)(o - scratch);
 }
 
 /* Add one delta to a CPU; a counter that went back is a reset, skipped. */
-static void add_delta(struct mon_cpu *c, const struct irq_row *r, int src, uint32_t d)
+static void add_delta(struct mon_cpu *c, const struct mon_irq_label *l, int src, uint32_t d)
 {
 	if (d >= MON_RESET_DELTA) {
 		c->resets++;
@@ -300,37 +345,104 @@ static void add_delta(struct mon_cpu *c, const struct irq_row *r, int src, uint3
 		return;
 	c->delta[src] = UINT32_MAX - c->delta[src] < d ? UINT32_MAX : c->delta[src] + d;
 	if (src == SRC_IRQ)
-		note_irq(c, r);
+		note_irq(c, l);
+}
+
+/*
+ * Room for len packed bytes in a row's buffer: the size asked the first
+ * time; once the row outgrew it, a sixteenth more, so that counters growing
+ * by a few bytes do not reallocate every sample. Memory goes back when the
+ * row needs less than half of its buffer.
+ */
+static int row_room(struct monitor *m, struct mon_row *row, size_t len)
+{
+	size_t want = len + CTRPACK_PAD, cap = want + (row->cap ? want / 16 : 0);
+	unsigned char *p;
+
+	if (want <= row->cap && (row->cap <= 64 || 2 * want >= row->cap))
+		return 0;
+	cap = (cap + 15) & ~(size_t)15;
+	if (cap > UINT32_MAX)
+		return -ENOMEM;
+	p = realloc(row->data, cap);
+	if (!p)
+		return -ENOMEM;
+	row->data = p;
+	row->cap = (uint32_t)cap;
+	m->allocs++;
+	return 0;
+}
+
+/* Pack row_new, tallied as t, into a row of the base, in its buffer when that is big enough. */
+static int row_pack(struct monitor *m, struct mon_row *row, const struct ctrpack_tally *t)
+{
+	enum ctrpack_enc enc;
+	size_t len = ctrpack_choose(t, (size_t)m->ncpus, &enc);
+
+	if (row_room(m, row, len) < 0)
+		return -ENOMEM;
+	ctrpack_encode(m->row_new, (size_t)m->ncpus, enc, row->data);
+	row->len = (uint32_t)len;
+	row->enc = (unsigned char)enc;
+	return 0;
+}
+
+/* Swap two rows' buffers: a row taken from the set-aside base brings its own. */
+static void row_swap_data(struct mon_row *a, struct mon_row *b)
+{
+	unsigned char *d = a->data;
+	uint32_t cap = a->cap;
+
+	a->data = b->data;
+	a->cap = b->cap;
+	b->data = d;
+	b->cap = cap;
+}
+
+/*
+ * Take the deltas of the selected CPUs against their previous counters
+ * (row_old), and lay out the new counters in row_new, tallied for packing.
+ */
+static void row_deltas(struct monitor *m, const struct irq_row *r, int src, struct ctrpack_tally *t)
+{
+	struct mon_irq_label l = {0};
+
+	if (src == SRC_IRQ)
+		irq_label(r, &l);
+	if (m->sel.n < m->ncpus) /* offline CPUs hold 0 */
+		memset(m->row_new, 0, (size_t)m->ncpus * sizeof(uint32_t));
+	for (int j = 0; j < m->sel.n; j++) {
+		int w = m->sel_cpu[j];
+		uint32_t v = m->sel.out[j];
+
+		m->row_new[w] = v;
+		ctrpack_tally_add(t, v);
+		if (m->valid[w])
+			add_delta(&m->cpus[w], &l, src, irq_delta(m->row_old[w], v));
+	}
 }
 
 /* Account a rated row against its previous counters, then make it row m->nrows of the base. */
 static int account_row(struct monitor *m, const struct irq_row *r, int src, uint64_t print)
 {
-	const uint32_t *prev;
-	uint32_t *dst;
-	bool in_place;
+	struct ctrpack_tally t = {0, 0};
+	struct mon_row *prev, *dst;
 
-	if (base_prev(m, r->name, &prev) < 0)
+	if (base_prev(m, r->name, &prev) < 0 || base_reserve(m, m->nrows) < 0)
 		return -ENOMEM;
-	in_place = prev && !m->old.rows;
-	if (base_reserve(m, m->nrows) < 0)
+	dst = &m->base.rows[m->nrows];
+	if (prev)
+		ctrpack_decode(prev->data, (size_t)m->ncpus, prev->enc, m->row_old);
+	else /* a new row: the kernel creates it at zero */
+		memset(m->row_old, 0, (size_t)m->ncpus * sizeof(uint32_t));
+	if (prev && prev != dst)
+		row_swap_data(dst, prev);
+	row_deltas(m, r, src, &t);
+	if (row_pack(m, dst, &t) < 0)
 		return -ENOMEM;
-	dst = m->base.counts + (size_t)m->nrows * (size_t)m->ncpus;
-	if (in_place)
-		prev = dst;
-	else /* a moved or new row: offline CPUs' slots hold no stale values */
-		memset(dst, 0, (size_t)m->ncpus * sizeof(*dst));
-	for (int j = 0; j < m->sel.n; j++) {
-		int w = m->sel_cpu[j];
-		uint32_t v = m->sel.out[j], old = prev ? prev[w] : 0;
-
-		dst[w] = v;
-		if (m->valid[w])
-			add_delta(&m->cpus[w], r, src, irq_delta(old, v));
-	}
-	memcpy(m->base.rows[m->nrows].name, r->name, IRQ_NAME_MAX);
-	m->base.rows[m->nrows].src = src;
-	m->base.rows[m->nrows].print = print;
+	memcpy(dst->name, r->name, IRQ_NAME_MAX);
+	dst->src = src;
+	dst->print = print;
 	m->nrows++;
 	if (m->nrows > m->base.nrows)
 		m->base.nrows = m->nrows;
@@ -361,8 +473,7 @@ static int map_columns(struct monitor *m)
 		online += col >= 0;
 		memset(c->delta, 0, sizeof(c->delta));
 		c->last_resets = 0;
-		c->irq_scratch[0] = '\0';
-		c->irq_len = 0;
+		c->irq_len = 0; /* the scratch is not touched: its page may not be resident */
 		m->valid[i] = c->valid;
 	}
 	m->sel.n = n;
@@ -483,26 +594,36 @@ static int mon_lines(struct monitor *m, const char **pp, const char *end, struct
 	return 0;
 }
 
+/* Room for the next read after keep bytes, short of the parser's zero padding. */
+static size_t read_room(const struct tl_buf *b, size_t keep)
+{
+	return b->cap > keep + IRQ_READ_PAD + 1 ? b->cap - keep - IRQ_READ_PAD - 1 : 0;
+}
+
 /*
  * Read the file a chunk at a time, whole lines parsed as they arrive; the
  * unfinished last line moves to the front for the next read. The buffer
- * keeps IRQ_READ_PAD zero bytes after the data for the parser.
+ * keeps IRQ_READ_PAD zero bytes after the data for the parser. It is one
+ * chunk, and a read takes what room the unfinished line leaves; it grows
+ * only when that is less than half a chunk (a line of more than half).
  */
 static int mon_read(struct monitor *m, struct mon_src *src, struct tl_err *e)
 {
 	struct tl_buf *b = &m->buf;
-	size_t keep = 0;
+	size_t keep = 0, half = (m->chunk + 1) / 2, room;
 	ssize_t n;
 
 	for (;;) {
 		const char *p = b->data, *end;
 
-		if (b->cap < keep + m->chunk + IRQ_READ_PAD + 1) {
-			if (tl_buf_reserve(b, keep + m->chunk + IRQ_READ_PAD) < 0)
+		room = read_room(b, keep);
+		if (room < half) {
+			if (tl_buf_reserve(b, keep + half + IRQ_READ_PAD + 1) < 0)
 				return tl_err_set(e, ENOMEM, "out of memory");
 			m->allocs++;
+			room = read_room(b, keep);
 		}
-		n = src_read(src, b->data + keep, m->chunk);
+		n = src_read(src, b->data + keep, room < m->chunk ? room : m->chunk);
 		if (n < 0)
 			return tl_err_set(e, (int)-n, "read: %s", strerror((int)-n));
 		if (n == 0)
@@ -545,16 +666,6 @@ static void push_slot(struct mon_cpu *c, int pos, uint32_t dt_us)
 	s->dt_us = dt_us;
 }
 
-/* Rates over the window; a CPU with no valid sample in it has rate 0. */
-static void update_rates(struct mon_cpu *c)
-{
-	double secs = (double)c->wsum_dt_us / 1e6;
-
-	for (int k = 0; k < SRC_COUNT; k++)
-		c->rate[k] = secs > 0 ? (double)c->wsum[k] / secs : 0.0;
-	for (int k = 0; k < CH_COUNT; k++)
-		c->ch_rate[k] = secs > 0 ? (double)c->wsum_ch[k] / secs : 0.0;
-}
 
 /* Learn the baseline over the first baseline_samples valid samples of each CPU. */
 static void learn_baseline(struct mon_cpu *c, int want, uint32_t dt_us)
@@ -566,9 +677,7 @@ static void learn_baseline(struct mon_cpu *c, int want, uint32_t dt_us)
 	c->base_dt_us += dt_us;
 	if (++c->base_n < want || !c->base_dt_us)
 		return;
-	for (int k = 0; k < SRC_COUNT; k++)
-		c->baseline[k] = (double)c->base_sum[k] / ((double)c->base_dt_us / 1e6);
-	c->base_done = true;
+	c->base_done = true; /* base_sum and base_dt_us stay as they are from now on */
 }
 
 /* Classify the sample and fold it into windows, totals and baselines. */
@@ -588,10 +697,11 @@ static void finish_sample(struct monitor *m, uint32_t dt_us)
 		c->online = c->col >= 0;
 		for (int k = 0; k < SRC_COUNT; k++)
 			c->total[k] += c->delta[k];
-		if (c->delta[SRC_IRQ])
-			memcpy(c->irq_names, c->irq_scratch, sizeof(c->irq_names));
+		if (c->delta[SRC_IRQ]) { /* the scratch becomes the names */
+			c->has_irqs = c->irq_len > 0;
+			c->irq_cur ^= c->has_irqs;
+		}
 		push_slot(c, m->pos, c->valid ? dt_us : 0);
-		update_rates(c);
 		learn_baseline(c, m->baseline_samples, dt_us);
 	}
 	m->pos = (m->pos + 1) % m->window;
@@ -611,6 +721,31 @@ static void sample_begin(struct monitor *m, uint64_t now_ns)
 	m->dt_ok = m->have_base && now_ns > m->prev_ns && (now_ns - m->prev_ns) / 1000 > 0;
 }
 
+/*
+ * Free the buffers of rows gone (the slots past the base's rows), and fit
+ * the array of rows to them, with room for a few IRQs to come.
+ */
+static void base_trim(struct monitor *m)
+{
+	struct mon_base *b = &m->base;
+	size_t fit = (size_t)b->nrows + 16;
+	struct mon_row *rows;
+
+	for (size_t i = (size_t)b->nrows; i < b->rows_cap; i++) {
+		free(b->rows[i].data);
+		b->rows[i].data = NULL;
+		b->rows[i].cap = 0;
+	}
+	if (b->rows_cap <= fit + fit / 4)
+		return;
+	rows = realloc(b->rows, fit * sizeof(*rows));
+	if (!rows) /* keep the larger array */
+		return;
+	b->rows = rows;
+	b->rows_cap = fit;
+	m->allocs++;
+}
+
 /* End a sample: a failure invalidates the base (part of it is already new). */
 static int sample_end(struct monitor *m, uint64_t now_ns, int r)
 {
@@ -628,6 +763,7 @@ static int sample_end(struct monitor *m, uint64_t now_ns, int r)
 		return r;
 	}
 	m->base.nrows = m->nrows;
+	base_trim(m);
 	finish_sample(m, m->dt_ok ? dt_us : 0);
 	m->base_ncols = m->hdr.ncols;
 	m->have_base = true;
@@ -709,4 +845,39 @@ const struct mon_cpu *monitor_cpu(const struct monitor *m, int cpu)
 size_t monitor_allocs(const struct monitor *m)
 {
 	return m->allocs + m->hdr.allocs;
+}
+
+double mon_cpu_rate(const struct mon_cpu *c, int src)
+{
+	double secs = (double)c->wsum_dt_us / 1e6;
+
+	return secs > 0 ? (double)c->wsum[src] / secs : 0.0;
+}
+
+double mon_cpu_ch_rate(const struct mon_cpu *c, int ch)
+{
+	double secs = (double)c->wsum_dt_us / 1e6;
+
+	return secs > 0 ? (double)c->wsum_ch[ch] / secs : 0.0;
+}
+
+double mon_cpu_baseline(const struct mon_cpu *c, int src)
+{
+	if (!c->base_done)
+		return 0.0;
+	return (double)c->base_sum[src] / ((double)c->base_dt_us / 1e6);
+}
+
+const char *mon_cpu_irqs(const struct mon_cpu *c)
+{
+	return c->has_irqs ? c->irq_buf[c->irq_cur] : "";
+}
+
+size_t monitor_base_bytes(const struct monitor *m)
+{
+	size_t n = m->base.rows_cap * sizeof(struct mon_row);
+
+	for (size_t i = 0; i < m->base.rows_cap; i++)
+		n += m->base.rows[i].cap;
+	return n + 2 * (size_t)m->ncpus * sizeof(uint32_t);
 }

@@ -18,10 +18,16 @@
  * part of the baseline: it is skipped, and the next good sample is a new
  * baseline for every CPU.
  *
+ * The baseline's counters are packed a row at a time (ctrpack.h): most rows
+ * of isolated CPUs hold zeros or small counts. A row whose watched counters
+ * read as they did (same fingerprint) is not touched; a row that changed is
+ * unpacked, its deltas taken, and packed again in its own buffer.
+ *
  * All memory is allocated in monitor_init or grows with the file; a
- * steady-state sample allocates nothing. When the set of rows changes (an
- * IRQ comes or goes), the rest of the old baseline is copied aside for that
- * sample only.
+ * steady-state sample allocates nothing (a row's buffer keeps some slack, and
+ * is reallocated only when its counters need more room). When the set of
+ * rows changes (an IRQ comes or goes), the rest of the old baseline is set
+ * aside for that sample only.
  */
 #ifndef TLBISO_MONITOR_H
 #define TLBISO_MONITOR_H
@@ -41,7 +47,7 @@
 
 #define MON_IRQ_NAMES 96
 
-/* Default size of one read of /proc/interrupts; the buffer grows to hold a longer line. */
+/* Most bytes read of /proc/interrupts at once; the read buffer's size (grown for longer lines). */
 #define MON_CHUNK 65536
 
 /* One slot of a CPU's window: what one sample counted, and how long it lasted. */
@@ -51,44 +57,55 @@ struct mon_slot {
 	uint32_t dt_us; /* 0 when the sample had no delta for this CPU */
 };
 
+/*
+ * A watched CPU: only counters and sums; rates and the baseline are derived
+ * from them on demand (mon_cpu_rate and friends). The names of its device
+ * IRQs live out of line, in pages touched only for CPUs that had any.
+ */
 struct mon_cpu {
 	int cpu;
+	int col; /* column in the current table, -1 when offline */
 	bool nohz_full;
-	bool online;		   /* had a column in the last sample */
-	bool valid;		   /* the last sample gave a delta (not a baseline) */
-	int col;		   /* column in the current table, -1 when offline */
+	bool online;	/* had a column in the last sample */
+	bool valid;	/* the last sample gave a delta (not a baseline) */
+	bool base_done; /* the baseline is learnt */
+	bool has_irqs;	/* irq_buf[irq_cur] names the device IRQs of the last sample that had any */
+	unsigned char irq_cur;	   /* which of the two irq_buf is the names, the other is scratch */
+	unsigned char irq_len;	   /* of the scratch, in this sample */
 	uint32_t delta[SRC_COUNT]; /* last sample */
 	uint32_t chan[CH_COUNT];   /* last sample, classified */
 	uint64_t total[SRC_COUNT]; /* every delta counted since start (a Prometheus counter) */
-	double rate[SRC_COUNT];	   /* events/s over the window */
-	double ch_rate[CH_COUNT];
-	uint64_t wsum[SRC_COUNT], wsum_ch[CH_COUNT], wsum_dt_us;
-	struct mon_slot *ring; /* window slots */
+	uint64_t wsum[SRC_COUNT], wsum_ch[CH_COUNT], wsum_dt_us; /* over the window */
+	struct mon_slot *ring; /* window slots, in the monitor's array */
 	/* baseline: mean rate of each source over the first baseline_samples valid samples */
 	int base_n;
 	uint64_t base_sum[SRC_COUNT], base_dt_us;
-	double baseline[SRC_COUNT];
-	bool base_done;
-	char irq_names[MON_IRQ_NAMES]; /* device IRQs seen in the last sample that had any */
-	char irq_scratch[MON_IRQ_NAMES];
-	unsigned char irq_len; /* of irq_scratch */
-	uint32_t resets;       /* counters found reset (skipped deltas) */
-	uint32_t last_resets;  /* of them, found in the last sample */
+	char (*irq_buf)[MON_IRQ_NAMES]; /* two buffers, in the monitor's irq_names mapping */
+	uint32_t resets;		/* counters found reset (skipped deltas) */
+	uint32_t last_resets;		/* of them, found in the last sample */
 };
 
-/* A row of the baseline: one the monitor rates, and the source it feeds. */
+/*
+ * A row of the baseline: one the monitor rates, the source it feeds, and the
+ * watched CPUs' last counters, packed (ctrpack.h; offline CPUs hold 0).
+ */
 struct mon_row {
 	char name[IRQ_NAME_MAX];
 	int src;
-	uint64_t print; /* fingerprint of its watched counters' text (irq_row_select_print) */
+	uint64_t print;	     /* fingerprint of its watched counters' text (irq_row_select_print) */
+	unsigned char *data; /* the packed counters and CTRPACK_PAD bytes, in cap bytes */
+	uint32_t len, cap;
+	unsigned char enc; /* enum ctrpack_enc */
 };
 
-/* The rows of a baseline and their counters: nrows x ncpus (watched CPUs), row-major. */
+/*
+ * The rows of a baseline. Slots from nrows to rows_cap keep the buffers of
+ * rows gone (until the sample ends) or are empty; every slot owns its data.
+ */
 struct mon_base {
 	struct mon_row *rows;
-	uint32_t *counts;
 	int nrows;
-	size_t rows_cap, counts_cap;
+	size_t rows_cap;
 };
 
 /* One name already seen in the sample being parsed, and how many rows had it. */
@@ -115,6 +132,8 @@ struct monitor {
 	unsigned char *valid;  /* cpus[i].valid, packed: the row loop stays in cache */
 	size_t scratch_cap;
 	struct mon_base old;   /* the rest of the base, while the set of rows changes */
+	uint32_t *row_old;     /* scratch, ncpus: a row's previous counters, unpacked */
+	uint32_t *row_new;     /* scratch, ncpus: its new counters, to pack */
 	int old_pos;	       /* where the next lookup in old starts */
 	int nrows;	       /* rows of this sample in base so far */
 	int line;	       /* of the file, for messages */
@@ -123,13 +142,16 @@ struct monitor {
 	int base_ncols;	       /* columns of the file the base was read from */
 	struct mon_seen *seen; /* open addressing, seen_cap slots (a power of two) */
 	size_t seen_cap, seen_n;
-	unsigned int seen_gen; /* this sample's stamp, never 0 */
-	struct tl_buf buf;     /* the read buffer */
-	int fd;		       /* /proc/interrupts kept open on the live system, else -1 */
-	size_t chunk;	       /* most bytes read at once (tests make it small) */
-	size_t allocs;	       /* growths of the scratch and base arrays */
-	uint64_t rows_skipped; /* rated rows found unchanged, not converted */
-	struct cls_in *cls_in; /* scratch, ncpus */
+	unsigned int seen_gen;	/* this sample's stamp, never 0 */
+	struct tl_buf buf;	/* the read buffer */
+	int fd;			/* /proc/interrupts kept open on the live system, else -1 */
+	size_t chunk;		/* most bytes read at once (tests make it small) */
+	size_t allocs;		/* growths of the scratch and base arrays */
+	uint64_t rows_skipped;	/* rated rows found unchanged, not converted */
+	struct mon_slot *rings; /* every CPU's window, ncpus x window */
+	char (*irq_names)[MON_IRQ_NAMES]; /* 2 per CPU, an anonymous mapping: see mon_cpu */
+	size_t irq_names_len;		  /* its length */
+	struct cls_in *cls_in;		  /* scratch, ncpus */
 	uint32_t (*cls_out)[CH_COUNT];
 	int *scratch_col;   /* ncpus */
 	int online_watched; /* watched CPUs online in the last sample */
@@ -152,6 +174,21 @@ int monitor_feed(struct monitor *m, const char *text, size_t len, uint64_t now_n
 
 /* The watched CPU with this id, or NULL. */
 const struct mon_cpu *monitor_cpu(const struct monitor *m, int cpu);
+
+/* Events/s of a source over the window; 0 for a CPU with no valid sample in it. */
+double mon_cpu_rate(const struct mon_cpu *c, int src);
+
+/* The same for a classified channel. */
+double mon_cpu_ch_rate(const struct mon_cpu *c, int ch);
+
+/* The learnt mean rate of a source (0 until base_done). */
+double mon_cpu_baseline(const struct mon_cpu *c, int src);
+
+/* The device IRQs ("24:eth0,25:nvme0q1") of the last sample that had any, or "". */
+const char *mon_cpu_irqs(const struct mon_cpu *c);
+
+/* Bytes allocated for the baseline: its rows, their packed counters, the unpacking scratch. */
+size_t monitor_base_bytes(const struct monitor *m);
 
 /* Allocations made by the sampler so far (the bench shows steady state adds none). */
 size_t monitor_allocs(const struct monitor *m);

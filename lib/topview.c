@@ -51,7 +51,7 @@ void topview_from_monitor(struct topview *v, const struct monitor *m)
 		v->rows[i].online = c && c->online;
 		v->rows[i].valid = c && c->valid;
 		for (int s = 0; s < SRC_COUNT; s++)
-			v->rows[i].rate[s] = c && c->valid ? c->rate[s] : 0;
+			v->rows[i].rate[s] = c && c->valid ? mon_cpu_rate(c, s) : 0;
 	}
 }
 

@@ -80,7 +80,7 @@ static int make_sysroot(const char *root, struct tl_buf *irq)
  * skipped. Two texts with different counters (same shape) fed alternately;
  * no read, so this is parse, deltas, classify and window only.
  */
-static double bench_changing(const struct cpuset *watch)
+static double bench_changing(const struct cpuset *watch, size_t *allocs, size_t *base)
 {
 	struct gen_irq_opts o = {.ncpus = NCPUS, .offline_cpu = -1, .nirqs = 280, .seed = 2};
 	struct tl_buf text[2] = {{0}, {0}};
@@ -94,11 +94,14 @@ static double bench_changing(const struct cpuset *watch)
 		goto out;
 	for (int i = 0; i < 2; i++)
 		monitor_feed(&m, text[i].data, text[i].len, t += 1000000000ull, &e);
+	*allocs = monitor_allocs(&m);
 	t0 = bench_cpu_self();
 	for (int i = 0; i < ROUNDS; i++)
 		if (monitor_feed(&m, text[i % 2].data, text[i % 2].len, t += 1000000000ull, &e) < 0)
 			break;
 	cpu = (bench_cpu_self() - t0) / ROUNDS;
+	*allocs = monitor_allocs(&m) - *allocs;
+	*base = monitor_base_bytes(&m);
 	monitor_free(&m);
 out:
 	tl_buf_free(&text[0]);
@@ -115,8 +118,8 @@ static int bench_in_process(const char *root, const char *prom)
 	struct tl_err e = {0};
 	struct irq_table whole;
 	uint64_t skipped;
-	double t0, t_sample, t_prom, t_prom_write, t_read;
-	size_t allocs;
+	double t0, t_sample, t_prom, t_prom_write, t_read, t_changing;
+	size_t allocs, ch_allocs = 0, ch_base = 0;
 
 	tl_log_init(&log, "bench-daemon", false);
 	conf_defaults(&d.conf);
@@ -167,17 +170,21 @@ static int bench_in_process(const char *root, const char *prom)
 	       (double)(d.mon.rows_skipped - skipped) / ROUNDS, d.mon.base.nrows);
 	printf("    for comparison, the whole table (irq_table_read):      %.3f ms CPU\n",
 	       t_read * 1e3);
+	t_changing = bench_changing(&d.isolated, &ch_allocs, &ch_base);
 	printf("  every watched counter changing each sample (monitor_feed, no read): %.3f ms "
 	       "CPU\n",
-	       bench_changing(&d.isolated) * 1e3);
+	       t_changing * 1e3);
+	printf("    with %zu allocations in %d samples, the baseline packed in %zu KiB\n",
+	       ch_allocs, ROUNDS, ch_base / 1024);
 	printf("  prometheus textfile, nothing changed (state fingerprint): %.3f ms CPU\n",
 	       t_prom * 1e3);
 	printf("  prometheus textfile, written (%zu bytes, atomic rename):   %.3f ms CPU\n",
 	       d.prom_size, t_prom_write * 1e3);
 	printf("  allocations in %d steady-state samples: %zu\n", ROUNDS,
 	       monitor_allocs(&d.mon) - allocs);
-	printf("  monitor baseline: %d rated rows x %d CPUs = %zu KiB; read buffer %zu KiB\n",
-	       d.mon.base.nrows, d.mon.ncpus,
+	printf("  monitor baseline: %d rated rows x %d CPUs, packed in %zu KiB (%zu KiB as "
+	       "uint32); read buffer %zu KiB\n",
+	       d.mon.base.nrows, d.mon.ncpus, monitor_base_bytes(&d.mon) / 1024,
 	       (size_t)d.mon.base.nrows * (size_t)d.mon.ncpus * 4 / 1024, d.mon.buf.cap / 1024);
 	irq_table_free(&whole);
 	tlbisod_free(&d);

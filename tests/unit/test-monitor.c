@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "ctrpack.h"
 #include "monitor.h"
 
 #define SEC 1000000000ull
@@ -113,7 +114,7 @@ static void test_first_sample_is_baseline(void **state)
 	assert_true(cpu(f, 2)->valid);
 	assert_int_equal(cpu(f, 2)->delta[SRC_TLB], 3);
 	assert_int_equal(cpu(f, 2)->chan[CH_TLB_SHOOTDOWN], 3);
-	assert_true(cpu(f, 2)->rate[SRC_TLB] == 3.0);
+	assert_true(mon_cpu_rate(cpu(f, 2), SRC_TLB) == 3.0);
 	monitor_free(&f->m);
 }
 
@@ -175,7 +176,7 @@ static void test_cpu_offline_and_back(void **state)
 	feed(f);
 	assert_int_equal(cpu(f, 3)->delta[SRC_TLB], 4);
 	/* the window only counts the seconds in which the CPU had a delta */
-	assert_true(cpu(f, 3)->rate[SRC_TLB] == 4.0);
+	assert_true(mon_cpu_rate(cpu(f, 3), SRC_TLB) == 4.0);
 	monitor_free(&f->m);
 }
 
@@ -190,7 +191,7 @@ static void test_irq_appears(void **state)
 	feed(f);
 	assert_int_equal(cpu(f, 3)->delta[SRC_IRQ], 9);
 	assert_int_equal(cpu(f, 3)->chan[CH_DEVICE_IRQ], 9);
-	assert_string_equal(cpu(f, 3)->irq_names, "24:eth0");
+	assert_string_equal(mon_cpu_irqs(cpu(f, 3)), "24:eth0");
 	assert_int_equal(cpu(f, 2)->delta[SRC_IRQ], 0);
 	/* and vanishes without harm */
 	f->s.has_irq24 = false;
@@ -281,13 +282,13 @@ static void test_window_rates(void **state)
 	feed(f);
 	f->s.res[2] += 6;
 	feed(f);
-	assert_true(cpu(f, 2)->rate[SRC_RES] == 6.0);
+	assert_true(mon_cpu_rate(cpu(f, 2), SRC_RES) == 6.0);
 	feed(f);
-	assert_true(cpu(f, 2)->rate[SRC_RES] == 3.0);
+	assert_true(mon_cpu_rate(cpu(f, 2), SRC_RES) == 3.0);
 	feed(f);
-	assert_true(cpu(f, 2)->rate[SRC_RES] == 2.0);
+	assert_true(mon_cpu_rate(cpu(f, 2), SRC_RES) == 2.0);
 	feed(f);
-	assert_true(cpu(f, 2)->rate[SRC_RES] == 0.0);
+	assert_true(mon_cpu_rate(cpu(f, 2), SRC_RES) == 0.0);
 	monitor_free(&f->m);
 }
 
@@ -303,8 +304,8 @@ static void test_baseline_learning(void **state)
 		feed(f);
 	}
 	assert_true(cpu(f, 2)->base_done);
-	assert_true(cpu(f, 2)->baseline[SRC_LOC] == 4.0);
-	assert_true(cpu(f, 3)->baseline[SRC_LOC] == 0.0);
+	assert_true(mon_cpu_baseline(cpu(f, 2), SRC_LOC) == 4.0);
+	assert_true(mon_cpu_baseline(cpu(f, 3), SRC_LOC) == 0.0);
 	monitor_free(&f->m);
 }
 
@@ -355,7 +356,7 @@ static void test_small_reads(void **state)
 	feed(f);
 	assert_int_equal(cpu(f, 3)->delta[SRC_TLB], 5);
 	assert_int_equal(cpu(f, 2)->delta[SRC_IRQ], 2);
-	assert_string_equal(cpu(f, 2)->irq_names, "24:eth0");
+	assert_string_equal(mon_cpu_irqs(cpu(f, 2)), "24:eth0");
 	f->m.chunk = 1;
 	f->s.cal[2] += 3;
 	feed(f);
@@ -476,6 +477,123 @@ static void test_repeated_row_name(void **state)
 	monitor_free(&f->m);
 }
 
+/* How the base packs a row now (ctrpack.h), so that the tests below know what they cover. */
+static int row_enc(struct fx *f, const char *name)
+{
+	for (int i = 0; i < f->m.base.nrows; i++)
+		if (!strcmp(f->m.base.rows[i].name, name))
+			return f->m.base.rows[i].enc;
+	fail_msg("no row %s in the base", name);
+	return -1;
+}
+
+/* Set CPUs 2 and 3's counters of IRQ 24, feed, and check the deltas and the packing. */
+static void step24(struct fx *f, uint32_t v2, uint32_t v3, uint32_t d2, uint32_t d3, int enc)
+{
+	f->s.irq24[2] = v2;
+	f->s.irq24[3] = v3;
+	feed(f);
+	assert_int_equal(cpu(f, 2)->delta[SRC_IRQ], d2);
+	assert_int_equal(cpu(f, 3)->delta[SRC_IRQ], d3);
+	assert_int_equal(cpu(f, 2)->resets + cpu(f, 3)->resets, 0);
+	assert_int_equal(row_enc(f, "24"), enc);
+}
+
+/*
+ * A row's counters through every width boundary, up across 2^32 and down
+ * again: each sample unpacks what the last one packed, in another width.
+ */
+static void test_packed_widths(void **state)
+{
+	struct fx *f = setup_fx(1, 0);
+
+	f->s.has_irq24 = true;
+	step24(f, 0, 0, 0, 0, CTRPACK_ZERO);
+	step24(f, 255, 255, 255, 255, CTRPACK_U8);
+	step24(f, 256, 256, 1, 1, CTRPACK_U16);
+	step24(f, 65535, 65535, 65279, 65279, CTRPACK_U16);
+	step24(f, 65536, 65536, 1, 1, CTRPACK_U32);
+	step24(f, 0x70000000u, 0x70000000u, 0x6fff0000u, 0x6fff0000u, CTRPACK_U32);
+	step24(f, 0xe0000000u, 0xe0000000u, 0x70000000u, 0x70000000u, CTRPACK_U32);
+	step24(f, UINT32_MAX, 0xe0000000u, 0x1fffffffu, 0, CTRPACK_U32);
+	/* the wraps: 2^32-1 to 5 is 6 events, and the row is one byte wide again */
+	step24(f, 5, 0x10, 6, 0x20000010u, CTRPACK_U8);
+	/* a small and a wide counter: tags (1 byte) + 1 + 4 bytes beat 2 x 4 */
+	step24(f, 5, 0x10000u + 0x10, 0, 0x10000u, CTRPACK_TAGGED);
+	step24(f, 300, 0x10000u + 0x11, 295, 1, CTRPACK_TAGGED);
+	step24(f, 300, 0x10000u + 0x11, 0, 0, CTRPACK_TAGGED);
+	/* back by more than a wrap could explain: a reset, skipped, and the row narrows */
+	f->s.irq24[3] = 300;
+	feed(f);
+	assert_int_equal(cpu(f, 3)->delta[SRC_IRQ], 0);
+	assert_int_equal(cpu(f, 3)->last_resets, 1);
+	assert_int_equal(row_enc(f, "24"), CTRPACK_U16);
+	f->s.irq24[3] = 303;
+	feed(f);
+	assert_int_equal(cpu(f, 3)->delta[SRC_IRQ], 3);
+	monitor_free(&f->m);
+}
+
+/* A CPU in the middle of the row goes offline and comes back while the row changes width. */
+static void test_packed_cpu_offline_mid_row(void **state)
+{
+	struct fx *f = setup_fx(1, 0);
+
+	f->s.has_irq24 = true;
+	step24(f, 70000, 10, 0, 0, CTRPACK_TAGGED);
+	f->s.online[2] = 0; /* the row keeps CPU 3's counter only: CPU 2's is 0, not 70000 */
+	f->s.irq24[3] = 12;
+	feed(f);
+	assert_false(cpu(f, 2)->valid);
+	assert_int_equal(cpu(f, 3)->delta[SRC_IRQ], 2);
+	assert_int_equal(row_enc(f, "24"), CTRPACK_U8);
+	f->s.online[2] = 1; /* back, at any value: a new baseline for CPU 2 */
+	f->s.irq24[2] = 900;
+	f->s.irq24[3] = 0x20000u;
+	feed(f);
+	assert_false(cpu(f, 2)->valid);
+	assert_int_equal(cpu(f, 3)->delta[SRC_IRQ], 0x20000u - 12);
+	step24(f, 905, 0x20000u, 5, 0, CTRPACK_TAGGED);
+	monitor_free(&f->m);
+}
+
+/* Packed rows that vanish and come back: the other rows keep their own counters. */
+static void test_packed_row_vanishes_and_returns(void **state)
+{
+	struct fx *f = setup_fx(1, 0);
+
+	f->s.has_irq24 = true;
+	f->s.irq24[2] = 0xfffffff0u;
+	f->s.irq24[3] = 3;
+	f->s.loc[2] = 4000000000u;
+	f->s.loc[3] = 0;
+	feed(f);
+	assert_int_equal(row_enc(f, "24"), CTRPACK_TAGGED);
+	f->s.has_irq24 = false;
+	f->s.loc[2] += 1000;
+	f->s.loc[3] = 300;
+	feed(f);
+	assert_int_equal(cpu(f, 2)->delta[SRC_LOC], 1000);
+	assert_int_equal(cpu(f, 3)->delta[SRC_LOC], 300);
+	assert_int_equal(f->m.base.nrows, 5);
+	/* back, created anew by the kernel: it counts from zero, not from 0xfffffff0 */
+	f->s.has_irq24 = true;
+	f->s.irq24[2] = 2;
+	f->s.irq24[3] = 0;
+	f->s.loc[2] += 7;
+	f->s.loc[3] += 70000;
+	feed(f);
+	assert_int_equal(cpu(f, 2)->delta[SRC_IRQ], 2);
+	assert_int_equal(cpu(f, 3)->delta[SRC_IRQ], 0);
+	assert_int_equal(cpu(f, 2)->delta[SRC_LOC], 7);
+	assert_int_equal(cpu(f, 3)->delta[SRC_LOC], 70000);
+	assert_int_equal(cpu(f, 2)->resets + cpu(f, 3)->resets, 0);
+	assert_int_equal(row_enc(f, "24"), CTRPACK_U8);
+	assert_int_equal(row_enc(f, "LOC"), CTRPACK_U32);
+	step24(f, 3, 1, 1, 1, CTRPACK_U8);
+	monitor_free(&f->m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -497,6 +615,9 @@ int main(void)
 		cmocka_unit_test(test_unchanged_rows),
 		cmocka_unit_test(test_row_vanishes_and_returns),
 		cmocka_unit_test(test_repeated_row_name),
+		cmocka_unit_test(test_packed_widths),
+		cmocka_unit_test(test_packed_cpu_offline_mid_row),
+		cmocka_unit_test(test_packed_row_vanishes_and_returns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
