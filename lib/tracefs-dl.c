@@ -13,10 +13,15 @@
 	if (r == 0 && !(api->f = (__typeof__(f) *)dlsym(h, #f))) \
 		r = tl_err_set(e, ENOENT, "%s: %s", soname, dlerror());
 
-/* Open one library; RTLD_LOCAL keeps its symbols out of the global namespace. */
+/*
+ * Open one library; RTLD_LOCAL keeps its symbols out of the global
+ * namespace. RTLD_NODELETE keeps it mapped after the last dlclose():
+ * libtracefs caches what it found (the tracing directory) in its static
+ * data, and unmapping that would turn the cache into a leak.
+ */
 static void *tl_tracefs_open_lib(const char *soname, struct tl_err *e)
 {
-	void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+	void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 
 	if (!h)
 		tl_err_set(e, ENOENT, "IPI attribution needs %s: %s", soname, dlerror());

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * libtracefs and libtraceevent, loaded when IPI attribution is used rather
- * than at every start. Attribution is off by default, and mapping the two
- * libraries cost tlbisod 176 KiB of its 4 MiB memory budget (and tlbisoctl
- * two more libraries to load for `check`) for code that never ran.
+ * libtracefs and libtraceevent, loaded when IPI attribution is first used
+ * rather than at every start. Attribution is off by default, and mapping the
+ * two libraries cost tlbisod 176 KiB of its 4 MiB memory budget (and
+ * tlbisoctl two more libraries to load for `check`) for code that never ran.
+ * Once loaded they stay (see tl_tracefs_open_lib).
  *
  * The table's members carry the libraries' own names and types (typeof of
  * the declarations in their headers), so a call reads api->tep_alloc() and
@@ -85,7 +86,7 @@ int tl_tracefs_load(struct tl_tracefs *api, struct tl_err *e);
 int tl_tracefs_load_from(struct tl_tracefs *api, const char *traceevent, const char *tracefs,
 			 struct tl_err *e);
 
-/* Drop this table's hold on the libraries (the loader unmaps them with the last one). */
+/* Drop this table's handles; the libraries stay mapped for the next user. */
 void tl_tracefs_unload(struct tl_tracefs *api);
 
 #endif
