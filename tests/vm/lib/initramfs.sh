@@ -32,6 +32,12 @@ copy_prog() {
 		return 0
 	fi
 	install -D -m 0755 "$bin" "$root/$dest" || return 1
+	copy_deps "$bin" "$root"
+}
+
+# copy_deps BIN ROOT: the shared libraries BIN loads, at the same paths.
+copy_deps() {
+	local bin=$1 root=$2 lib
 	if ldd "$bin" 2>/dev/null | grep -q 'not found'; then
 		note "$bin needs libraries that are not installed"
 		return 1
@@ -46,6 +52,22 @@ copy_prog() {
 			mkdir -p "$root$(dirname "$lib")" &&
 				cp -L "$lib" "$root$lib" || exit 1
 		done
+}
+
+# copy_dlopened ROOT: the libraries tlbiso dlopen()s, which ldd cannot see
+# (libtracefs and libtraceevent, named in lib/tracefs-dl.h), with theirs.
+copy_dlopened() {
+	local root=$1 soname path
+	for soname in $(sed -n 's/^#define TL_TRACE[A-Z]*_SONAME *"\(.*\)"/\1/p' \
+		"$TOP/lib/tracefs-dl.h"); do
+		path=$(ldconfig -p | awk -v n="$soname" '$1 == n { print $NF; exit }')
+		if [ -z "$path" ]; then
+			note "$soname is not installed: tlbisoctl trace cannot run in the guest"
+			continue
+		fi
+		mkdir -p "$root$(dirname "$path")" && cp -L "$path" "$root$path" &&
+			copy_deps "$path" "$root" || return 1
+	done
 }
 
 # busybox_install ROOT: busybox and /bin/sh; /init creates the other
@@ -66,8 +88,8 @@ initramfs_build() {
 	copy_prog "$(command -v jq)" "$root" usr/bin/jq || return 1
 	TLBISO_IN_GUEST=
 	if [ -f "$BUILDDIR/cli/tlbisoctl" ]; then
-		copy_prog "$BUILDDIR/cli/tlbisoctl" "$root" usr/bin/tlbisoctl ||
-			return 1
+		copy_prog "$BUILDDIR/cli/tlbisoctl" "$root" usr/bin/tlbisoctl &&
+			copy_dlopened "$root" || return 1
 		TLBISO_IN_GUEST="$TLBISO_IN_GUEST tlbisoctl"
 	fi
 	if [ -f "$BUILDDIR/daemon/tlbisod" ]; then
