@@ -40,9 +40,15 @@ need_jq() {
 }
 
 # Run tlbisoctl, keeping stdout, stderr and the exit status in $out $err $rc.
+# A sanitizer report ends the program before stdio is flushed, so the test
+# would only see truncated output: the report goes into the TAP log instead.
 run() {
 	out=$tmp/run.out
 	err=$tmp/run.err
 	"$TLBISOCTL" "$@" >"$out" 2>"$err"
 	rc=$?
+	if grep -q 'Sanitizer\|runtime error' "$err"; then
+		echo "# tlbisoctl $*: exit $rc, sanitizer report:"
+		head -60 "$err" | sed 's/^/#   /'
+	fi
 }
