@@ -62,8 +62,8 @@ static size_t encode_tagged(const uint32_t *v, size_t n, unsigned char *dst)
 			unsigned int t = ctrpack_tag(v[i + k]);
 
 			byte |= t << (2 * k);
-			store32(p,
-				v[i + k]); /* the bytes past the value's are overwritten or pad */
+			/* all 4 bytes: those past the value's are overwritten next, or are pad */
+			store32(p, v[i + k]);
 			p += tag_len[t];
 		}
 		tags[i / 4] = (unsigned char)byte;

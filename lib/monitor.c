@@ -217,20 +217,12 @@ static int row_source(const struct irq_row *r)
 /* Make room for row i of the base; new slots are empty. */
 static int base_reserve(struct monitor *m, int i)
 {
-	size_t cap = m->base.rows_cap ? m->base.rows_cap : 16;
-	struct mon_row *rows;
+	size_t had = m->base.rows_cap;
 
-	if ((size_t)i < m->base.rows_cap)
-		return 0;
-	while (cap <= (size_t)i)
-		cap *= 2;
-	rows = realloc(m->base.rows, cap * sizeof(*rows));
-	if (!rows)
+	if (tl_grow_array((void **)&m->base.rows, &m->base.rows_cap, (size_t)i + 1,
+			  sizeof(struct mon_row), &m->allocs) < 0)
 		return -ENOMEM;
-	memset(rows + m->base.rows_cap, 0, (cap - m->base.rows_cap) * sizeof(*rows));
-	m->base.rows = rows;
-	m->base.rows_cap = cap;
-	m->allocs++;
+	memset(m->base.rows + had, 0, (m->base.rows_cap - had) * sizeof(struct mon_row));
 	return 0;
 }
 
